@@ -1,0 +1,3 @@
+"""Agreement, reconciliation and audit-log commands."""
+
+from __future__ import annotations

@@ -1,0 +1,347 @@
+"""Project, transcript, codebook, codings and code-tree commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.tree import Tree
+
+from coder.cli import cli, out_console, print_json, progress_bar, project
+from coder.services import codebook as codebook_service
+from coder.services import codings as codings_service
+from coder.services.project import init_project
+from coder.services.transcripts import import_transcripts, parse_attr_options, transcript_document
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="Study name shown in the coding screen.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None, name: str | None) -> None:
+    """Create a project folder (coder.db, codebooks/, transcripts/).
+
+    Example: coder init sociale-teams --name "Sociale teams"
+    """
+    root = directory.resolve() if directory else project(ctx).root
+    _, created = init_project(root, name)
+    click.echo(f"{'Created' if created else 'Already a project:'} {root}")
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=EXISTING_FILE)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Transcript language.",
+)
+@click.option(
+    "--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Attribute for every file (repeatable)."
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace a changed transcript's text and re-anchor its codings."
+)
+@click.option("--model", help="An installed spaCy pipeline to use, e.g. nl_core_news_sm.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    lang: str,
+    attrs: tuple[str, ...],
+    replace: bool,
+    model: str | None,
+    as_json: bool,
+) -> None:
+    """Import transcripts (.txt .md .docx .vtt .srt); the id is the file stem.
+
+    Example: coder import transcripts/*.txt --attr jaar=2017
+    """
+    store = project(ctx).store
+    total = sum(f.stat().st_size for f in files) // 6
+    with progress_bar("Importing", total) as advance:
+        report = import_transcripts(
+            store, list(files), lang, parse_attr_options(attrs), replace, model, advance
+        )
+    if as_json:
+        print_json(report.as_dict())
+        return
+    for label, ids in (
+        ("added", report.added),
+        ("replaced", report.replaced),
+        ("unchanged", report.unchanged),
+    ):
+        if ids:
+            click.echo(f"{label}: {', '.join(ids)}")
+    if report.flagged_codings:
+        click.echo(f"{report.flagged_codings} codings lost their words and are flagged for review", err=True)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def transcripts(ctx: click.Context, as_json: bool) -> None:
+    """List transcripts: words, turns, sentences, attributes, codings per coder.
+
+    Example: coder transcripts --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = project(ctx).store.transcript_summaries()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "lang", "words", "turns", "sentences", "attributes", "coded")
+    for r in rows:
+        attrs = ", ".join(f"{k}={v}" for k, v in r["attributes"].items())
+        coded = ", ".join(f"{k}:{v}" for k, v in r["coded"].items())
+        table.add_row(
+            r["id"], r["language"], str(r["words"]), str(r["turns"]), str(r["sentences"]), attrs, coded
+        )
+    out_console.print(table)
+
+
+@transcripts.command("show")
+@click.argument("transcript_id")
+@click.option("--text", "as_text", is_flag=True, help="Print exactly the stored text that offsets index.")
+@click.option("--json", "as_json", is_flag=True, help="Print text and segments as JSON.")
+@click.pass_context
+def transcripts_show(ctx: click.Context, transcript_id: str, as_text: bool, as_json: bool) -> None:
+    """Show one transcript.
+
+    Example: coder transcripts show R01 --text
+    """
+    store = project(ctx).store
+    if as_text:
+        click.echo(store.get_transcript(transcript_id).text, nl=False)
+        return
+    doc = transcript_document(store, transcript_id)
+    if as_json:
+        print_json(doc)
+        return
+    for seg in doc["segments"]:  # type: ignore[attr-defined]
+        if seg["kind"] == "turn":
+            label = seg["speaker"] or "—"
+            click.echo(f"[{label}] {doc['text'][seg['start'] : seg['end']]}\n")  # type: ignore[index]
+
+
+@cli.group()
+def codebook() -> None:
+    """Load, show and export the code tree."""
+
+
+@codebook.command("load")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON.")
+@click.pass_context
+def codebook_load(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Validate a codebook (.yaml/.yml or REFI-QDA .qdc) and merge it into the project.
+
+    Example: coder codebook load codebooks/concept.yaml
+    """
+    report = codebook_service.load_codebook_file(project(ctx).store, file)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        click.echo(
+            f"{report.name}: {len(report.added)} added, {len(report.updated)} updated, {len(report.kept)} kept"
+        )
+
+
+@codebook.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
+@click.pass_context
+def codebook_show(ctx: click.Context, as_json: bool) -> None:
+    """Show the code tree with definitions and this project's coding counts.
+
+    Example: coder codebook show --json
+    """
+    from coder.codebook import codebook_to_dict
+
+    book = project(ctx).store.codebook()
+    if as_json:
+        print_json(codebook_to_dict(book, with_meta=True))
+        return
+    tree = Tree(f"[bold]{book.name or 'Codebook'}")
+    nodes = {None: tree}
+    for code in book.tree_order():
+        added = f" [dim](added by {code.created_by})" if code.origin == "coder" else ""
+        nodes[code.id] = nodes[code.parent_id].add(f"[bold]{code.name}[/] [dim]{code.id}[/]{added}")  # type: ignore[index]
+    out_console.print(tree)
+
+
+@codebook.command("export")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "qdc"]), default="yaml", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--with-meta", is_flag=True, help="Keep GUIDs and who added each code (YAML).")
+@click.pass_context
+def codebook_export(ctx: click.Context, fmt: str, output: Path, with_meta: bool) -> None:
+    """Write the working code tree as YAML or REFI-QDA .qdc.
+
+    Example: coder codebook export --format qdc -o final.qdc
+    """
+    codebook_service.export_codebook(project(ctx).store, fmt, output, with_meta)
+    click.echo(f"wrote {output}")
+
+
+@cli.group()
+def codings() -> None:
+    """Import and export codings as rows (CSV or JSONL)."""
+
+
+@codings.command("import")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--coder", required=True, help="Whose codings these are.")
+@click.option("--add-missing-codes", is_flag=True, help="Add unknown codes as created by this coder.")
+@click.pass_context
+def codings_import(ctx: click.Context, file: Path, coder: str, add_missing_codes: bool) -> None:
+    """Import rows of transcript,start,end,code[,memo] for one coder.
+
+    Example: coder codings import anna.csv --coder anna
+    """
+    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes)
+    click.echo(f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)")
+
+
+@codings.command("export")
+@click.option("--coder", required=True, help="Whose codings to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def codings_export(ctx: click.Context, coder: str, output: Path) -> None:
+    """Write one coder's codings as CSV or JSONL (by extension).
+
+    Example: coder codings export --coder anna -o anna.csv
+    """
+    n = codings_service.export_codings(project(ctx).store, coder, output)
+    click.echo(f"wrote {n} codings to {output}")
+
+
+@cli.group()
+def codes() -> None:
+    """Edit the code tree: add, rename, move, merge, delete."""
+
+
+@codes.command("add")
+@click.argument("name")
+@click.option("--coder", required=True, help="Who adds the code.")
+@click.option("--parent", help="Parent code id.")
+@click.option("--description", default="", help="Definition.")
+@click.option("--id", "code_id", help="Code id (default: from the name).")
+@click.pass_context
+def codes_add(
+    ctx: click.Context, name: str, coder: str, parent: str | None, description: str, code_id: str | None
+) -> None:
+    """Add a code as created by a coder.
+
+    Example: coder codes add "Werkdruk" --coder anna --parent organisatie
+    """
+    code = codebook_service.add_code(project(ctx).store, name, coder, parent, description, code_id)
+    click.echo(f"added {code.id}")
+
+
+@codes.command("rename")
+@click.argument("code_id")
+@click.argument("name")
+@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@click.pass_context
+def codes_rename(ctx: click.Context, code_id: str, name: str, actor: str) -> None:
+    """Give a code a new name (its id stays).
+
+    Example: coder codes rename privacy "Privacy en gegevensdeling"
+    """
+    codebook_service.edit_code(project(ctx).store, code_id, actor, name=name)
+    click.echo(f"renamed {code_id}")
+
+
+@codes.command("describe")
+@click.argument("code_id")
+@click.argument("description")
+@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@click.pass_context
+def codes_describe(ctx: click.Context, code_id: str, description: str, actor: str) -> None:
+    """Change a code's definition.
+
+    Example: coder codes describe privacy "Uitspraken over het delen van gegevens"
+    """
+    codebook_service.edit_code(project(ctx).store, code_id, actor, description=description)
+    click.echo(f"updated {code_id}")
+
+
+@codes.command("move")
+@click.argument("code_id")
+@click.option("--parent", "parent_id", help="New parent id (omit to make it a theme).")
+@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@click.pass_context
+def codes_move(ctx: click.Context, code_id: str, parent_id: str | None, actor: str) -> None:
+    """Move a code under another parent.
+
+    Example: coder codes move werkdruk --parent organisatie
+    """
+    codebook_service.edit_code(project(ctx).store, code_id, actor, parent_id=parent_id)
+    click.echo(f"moved {code_id}")
+
+
+@codes.command("merge")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "into", required=True, help="The code that remains.")
+@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@click.pass_context
+def codes_merge(ctx: click.Context, sources: tuple[str, ...], into: str, actor: str) -> None:
+    """Merge codes: their codings move to the target, the sources are removed.
+
+    Example: coder codes merge privacywetgeving --into privacy
+    """
+    moved = codebook_service.merge_codes(project(ctx).store, list(sources), into, actor)
+    for src, n in moved.items():
+        click.echo(f"merged {src} into {into} ({n} codings moved)")
+
+
+@codes.command("delete")
+@click.argument("code_id")
+@click.option(
+    "--codings",
+    "codings_action",
+    type=click.Choice(["delete", "move"]),
+    required=True,
+    help="What happens to its codings.",
+)
+@click.option("--into", help="Target code when --codings move.")
+@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@click.pass_context
+def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: str | None, actor: str) -> None:
+    """Delete a code, saying explicitly what happens to its codings.
+
+    Example: coder codes delete werkbelasting --codings move --into werkdruk
+    """
+    n = codebook_service.delete_code(project(ctx).store, code_id, codings_action, actor, into)
+    click.echo(f"deleted {code_id} ({n} codings {'moved' if codings_action == 'move' else 'deleted'})")
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-open", is_flag=True, help="Build the demo project without opening the coding screen.")
+@click.option("--coder", default="anna", show_default=True, help="Open the coding screen as this coder.")
+def demo(directory: Path | None, no_open: bool, coder: str) -> None:
+    """Build the demo study (Dutch and English interviews, two coders) and open it.
+
+    Example: coder demo ~/coder-demo
+    """
+    from coder.services.demo import create_demo
+
+    target = (directory or Path("coder-demo")).resolve()
+    store = create_demo(target)
+    click.echo(f"Demo project ready in {target}", err=True)
+    if no_open:
+        click.echo(f"Open it with: coder -p {target} tui --coder {coder}", err=True)
+        return
+    from coder.cli import ProjectContext
+    from coder.cli.tui_cmd import open_tui
+
+    context = ProjectContext(target)
+    context._store = store
+    open_tui(context, coder)

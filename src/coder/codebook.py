@@ -1,0 +1,228 @@
+"""Codebook files <-> ``Codebook``: parsing, validation and writing (pure).
+
+The YAML file a team keeps in version control is the source of truth; the
+database holds a working copy. Codes may be nested with ``children:`` or given
+flat with ``parent:`` (handy for generated lists); both are validated the same
+way, and every error names the file and line so the author can fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coder.errors import InputFormatError
+from coder.model import Code, Codebook
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+LINK = re.compile(r"^[^:\s]+:[^:\s]+$")
+CODE_KEYS = {
+    "id",
+    "name",
+    "description",
+    "color",
+    "keywords",
+    "links",
+    "children",
+    "parent",
+    "guid",
+    "origin",
+    "created_by",
+}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def slugify(text: str) -> str:
+    """A code id from a name: lowercase ASCII, words joined by ``-``."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "code"
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Read and validate a codebook file (``.yaml``/``.yml`` or REFI-QDA ``.qdc``)."""
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        from coder.refi import read_qdc
+
+        return read_qdc(path)
+    if suffix not in (".yaml", ".yml"):
+        raise InputFormatError(
+            f"{path}: unsupported codebook format {suffix or '(none)'}",
+            "use a .yaml/.yml codebook or a REFI-QDA .qdc file",
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(f"{path}: not UTF-8 text", "save the codebook as UTF-8") from exc
+    return parse_codebook(text, str(path))
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
+    """Parse codebook YAML text; ``source`` names the file in errors."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: safe
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputFormatError(f"{source}:{where} malformed YAML: {problem}", "fix the YAML syntax") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise InputFormatError(
+            f"{source}: a codebook needs a top-level `codes:` list",
+            "see README, 'Codebook YAML'",
+        )
+    raw: list[tuple[dict[str, Any], str | None]] = []
+    _flatten(data["codes"], None, raw, source)
+    codes = _build_codes(raw, source)
+    return Codebook(name=str(data.get("name") or Path(source).stem), codes=tuple(codes))
+
+
+def _flatten(
+    items: list[Any],
+    parent: str | None,
+    out: list[tuple[dict[str, Any], str | None]],
+    source: str,
+) -> None:
+    for item in items:
+        if not isinstance(item, dict):
+            raise InputFormatError(
+                f"{source}: every code must be a mapping with `id` and `name`, got {item!r}"
+            )
+        out.append((item, parent))
+        children = item.get("children") or []
+        if not isinstance(children, list):
+            raise InputFormatError(f"{source}: line {item['__line__']}: `children` must be a list")
+        _flatten(children, str(item.get("id")), out, source)
+
+
+def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> list[Code]:
+    seen: dict[str, int] = {}
+    codes: list[Code] = []
+    positions: dict[str | None, int] = {}
+    for item, nested_parent in raw:
+        line = item["__line__"]
+        where = f"{source}: line {line}"
+        unknown = set(item) - CODE_KEYS - {"__line__"}
+        if unknown:
+            raise InputFormatError(
+                f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+                f"allowed: {', '.join(sorted(CODE_KEYS))}",
+            )
+        code_id = item.get("id")
+        if code_id is None or not SLUG.match(str(code_id)):
+            raise InputFormatError(
+                f"{where}: code id {code_id!r} is missing or not a slug",
+                "use lowercase letters, digits, '-', '_' or '.', e.g. `eigen-kracht`",
+            )
+        code_id = str(code_id)
+        if code_id in seen:
+            raise InputFormatError(
+                f"{where}: duplicate code id {code_id!r} (first at line {seen[code_id]})",
+                "ids must be unique in the whole tree",
+            )
+        seen[code_id] = line
+        name = item.get("name")
+        if not name or not str(name).strip():
+            raise InputFormatError(f"{where}: code {code_id!r} has no name", "add `name: ...`")
+        parent = nested_parent if nested_parent is not None else item.get("parent")
+        color = item.get("color")
+        if color is not None and not COLOR.match(str(color)):
+            raise InputFormatError(f"{where}: color {color!r} of {code_id!r} is not #RRGGBB")
+        links = [str(x) for x in item.get("links") or []]
+        for link in links:
+            if not LINK.match(link):
+                raise InputFormatError(f"{where}: link {link!r} of {code_id!r} is not SURVEY:ITEM")
+        position = positions.get(parent, 0)
+        positions[parent] = position + 1
+        codes.append(
+            Code(
+                id=code_id,
+                guid=str(item.get("guid") or ""),
+                name=str(name).strip(),
+                parent_id=str(parent) if parent is not None else None,
+                description=str(item.get("description") or "").strip(),
+                color=str(color) if color else None,
+                keywords=tuple(str(k) for k in item.get("keywords") or []),
+                links=tuple(links),
+                origin="coder" if item.get("origin") == "coder" else "concept",
+                created_by=item.get("created_by"),
+                position=position,
+            )
+        )
+    _check_tree(codes, seen, source)
+    return codes
+
+
+def _check_tree(codes: list[Code], lines: dict[str, int], source: str) -> None:
+    parents = {c.id: c.parent_id for c in codes}
+    for code in codes:
+        if code.parent_id is not None and code.parent_id not in parents:
+            raise InputFormatError(
+                f"{source}: line {lines[code.id]}: parent {code.parent_id!r} of {code.id!r} does not exist"
+            )
+    for code in codes:
+        seen = {code.id}
+        current = code.parent_id
+        while current is not None:
+            if current in seen:
+                raise InputFormatError(
+                    f"{source}: line {lines[code.id]}: code {code.id!r} is part of a cycle of parents",
+                    "a code cannot be its own ancestor",
+                )
+            seen.add(current)
+            current = parents[current]
+
+
+def codebook_to_dict(codebook: Codebook, *, with_meta: bool = False) -> dict[str, Any]:
+    """The nested YAML structure of a codebook (``with_meta`` keeps guid/origin)."""
+
+    def node(code: Code) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": code.id, "name": code.name}
+        if code.description:
+            out["description"] = code.description
+        if code.color:
+            out["color"] = code.color
+        if code.keywords:
+            out["keywords"] = list(code.keywords)
+        if code.links:
+            out["links"] = list(code.links)
+        if with_meta:
+            out["guid"] = code.guid
+            if code.origin == "coder":
+                out["origin"] = "coder"
+                out["created_by"] = code.created_by
+        kids = codebook.children(code.id)
+        if kids:
+            out["children"] = [node(k) for k in kids]
+        return out
+
+    return {"name": codebook.name, "codes": [node(c) for c in codebook.children(None)]}
+
+
+def dump_codebook_yaml(codebook: Codebook, *, with_meta: bool = False) -> str:
+    """The codebook as YAML text, in tree order."""
+    return yaml.safe_dump(
+        codebook_to_dict(codebook, with_meta=with_meta),
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )

@@ -1,0 +1,199 @@
+"""Importing transcripts: read, segment with spaCy, store — all or nothing.
+
+Files are read and segmented before the transaction opens, so a bad file in a
+batch fails the whole command before anything is written. spaCy is imported
+only when there is something new to segment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coder.anchoring import reanchor
+from coder.errors import CoderError, InputFormatError
+from coder.model import ParsedTranscript, Segment, Transcript
+from coder.storage import Store
+from coder.storage.store import new_guid, now
+
+LANGUAGES = ("nl", "en")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per transcript id."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    flagged_codings: int = 0
+    moved_codings: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-able form."""
+        return {
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "replaced": self.replaced,
+            "codings_reanchored": self.moved_codings,
+            "codings_flagged": self.flagged_codings,
+        }
+
+
+@dataclass(frozen=True)
+class _Pending:
+    path: Path
+    id: str
+    sha256: str
+    parsed: ParsedTranscript
+    language: str
+    attributes: dict[str, str]
+    replace: bool
+
+
+def parse_attr_options(pairs: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings from the command line as a dict."""
+    attrs: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CoderError(f"--attr {pair!r} is not KEY=VALUE", "e.g. --attr gemeente=Zwolle")
+        attrs[key.strip()] = value.strip()
+    return attrs
+
+
+def _check_language(lang: str) -> str:
+    if lang not in (*LANGUAGES, "auto"):
+        raise CoderError(f"unsupported language {lang!r}", f"use one of {', '.join(LANGUAGES)} or auto")
+    return lang
+
+
+def _plan(store: Store, path: Path, lang: str, attrs: dict[str, str], replace: bool) -> _Pending | None:
+    from coder.importers import read_transcript
+    from coder.segmentation import detect_language
+
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    transcript_id = path.stem
+    exists = store.has_transcript(transcript_id)
+    if exists:
+        current = store.get_transcript(transcript_id)
+        if current.sha256 == digest:
+            return None
+        if not replace:
+            raise CoderError(
+                f"{path}: transcript {transcript_id!r} already exists with different content",
+                "re-import with --replace to update its text (codings are re-anchored), or rename the file",
+            )
+    parsed = read_transcript(path)
+    language = detect_language(parsed.text) if lang == "auto" else lang
+    return _Pending(path, transcript_id, digest, parsed, language, {**parsed.attributes, **attrs}, exists)
+
+
+def import_transcripts(
+    store: Store,
+    paths: Sequence[Path],
+    lang: str = "auto",
+    attrs: dict[str, str] | None = None,
+    replace: bool = False,
+    model: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import transcript files; re-importing an unchanged file is a no-op."""
+    _check_language(lang)
+    report = ImportReport()
+    pending: list[_Pending] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in seen:
+            raise InputFormatError(
+                f"{path} and {seen[path.stem]} would both get the id {path.stem!r}", "rename one of them"
+            )
+        seen[path.stem] = path
+        item = _plan(store, path, lang, attrs or {}, replace)
+        if item is None:
+            report.unchanged.append(path.stem)
+        else:
+            pending.append(item)
+    segments = _segment(pending, model, progress)
+    with store.transaction():
+        for item, segs in zip(pending, segments, strict=True):
+            _store_one(store, item, segs, report)
+    return report
+
+
+def _segment(
+    pending: list[_Pending], model: str | None, progress: Callable[[int], None] | None
+) -> list[list[Segment]]:
+    if not pending:
+        return []
+    from coder.segmentation import segment
+
+    results: dict[int, list[Segment]] = {}
+    for language in sorted({p.language for p in pending}):
+        indices = [i for i, p in enumerate(pending) if p.language == language]
+        items = [(pending[i].parsed.text, pending[i].parsed.turns) for i in indices]
+        for i, segs in zip(indices, segment(items, language, model=model), strict=True):
+            results[i] = segs
+            if progress:
+                progress(len(pending[i].parsed.text.split()))
+    return [results[i] for i in range(len(pending))]
+
+
+def _store_one(store: Store, item: _Pending, segments: list[Segment], report: ImportReport) -> None:
+    transcript = Transcript(
+        id=item.id,
+        guid=new_guid(),
+        text=item.parsed.text,
+        language=item.language,
+        attributes=item.attributes,
+        source_file=item.path.name,
+        sha256=item.sha256,
+        imported_at=now(),
+    )
+    if not item.replace:
+        store.add_transcript(transcript, segments)
+        store.log("import", "transcript.add", item.id, after={"file": item.path.name, "sha256": item.sha256})
+        report.added.append(item.id)
+        return
+    old = store.get_transcript(item.id)
+    codings = store.codings(transcript_id=item.id)
+    anchors = reanchor(old.text, transcript.text, [(c.start, c.end) for c in codings])
+    store.replace_transcript(transcript, segments)
+    for coding, anchor in zip(codings, anchors, strict=True):
+        if (anchor.start, anchor.end) != (coding.start, coding.end) or anchor.flag:
+            store.update_coding(coding.id, start=anchor.start, end=anchor.end, flagged=anchor.flag)
+            report.moved_codings += 1
+        report.flagged_codings += anchor.flag is not None
+    store.log(
+        "import", "transcript.replace", item.id, before={"sha256": old.sha256}, after={"sha256": item.sha256}
+    )
+    report.replaced.append(item.id)
+
+
+def transcript_document(store: Store, transcript_id: str) -> dict[str, object]:
+    """The JSON document of `coder transcripts show ID --json`."""
+    transcript = store.get_transcript(transcript_id)
+    segments = store.segments(transcript_id)
+    return {
+        "id": transcript.id,
+        "guid": transcript.guid,
+        "language": transcript.language,
+        "attributes": transcript.attributes,
+        "source_file": transcript.source_file,
+        "version": transcript.version,
+        "text": transcript.text,
+        "segments": [
+            {
+                "kind": s.kind,
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "speaker": s.speaker,
+                **({"meta": s.meta} if s.meta else {}),
+            }
+            for s in segments
+        ],
+    }

@@ -1,0 +1,89 @@
+"""Opening a project database: PRAGMAs, migrations, and the foreign-file guard.
+
+There is no module-level connection: callers open a ``Store`` for a project
+folder and pass it on (the app-factory pattern), so tests and worker threads
+each hold their own connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from coder.errors import NotAProjectError
+from coder.storage.migrations import migrations
+from coder.storage.store import Store
+
+DB_FILENAME = "coder.db"
+PROJECT_MARKER = "coder-project"
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=10.0)
+    db = Database(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    with db.ensure_autocommit_on():
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _is_coder_db(db: Database) -> bool:
+    if "project" not in db.table_names():
+        return False
+    row = db.execute("select value from project where key = 'format'").fetchone()
+    return row is not None and row[0] == PROJECT_MARKER
+
+
+def create_store(root: Path) -> Store:
+    """Create (or reopen) the project in ``root``; refuse a foreign coder.db."""
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("codebooks", "transcripts"):
+        (root / folder).mkdir(exist_ok=True)
+    path = root / DB_FILENAME
+    existed = path.exists()
+    try:
+        db = _connect(path)
+        if existed and db.table_names() and not _is_coder_db(db):
+            db.close()
+            raise NotAProjectError(
+                f"{path} is an SQLite file that coder did not create",
+                "choose another folder, or move that file away",
+            )
+    except sqlite3.DatabaseError as exc:
+        raise NotAProjectError(
+            f"{path} exists but is not an SQLite database ({exc})",
+            "choose another folder, or move that file away",
+        ) from exc
+    migrations.apply(db)
+    store = Store(db, root)
+    if not existed or not _is_coder_db(db):
+        with db.atomic():
+            store.set_setting("format", PROJECT_MARKER)
+    return store
+
+
+def open_store(root: Path) -> Store:
+    """Open the existing project in ``root`` and bring its schema up to date."""
+    path = root / DB_FILENAME
+    if not path.is_file():
+        raise NotAProjectError(
+            f"{root} is not a coder project (no {DB_FILENAME})",
+            "run `coder init` there, or pass --project DIR",
+        )
+    try:
+        db = _connect(path)
+        ok = _is_coder_db(db)
+    except sqlite3.DatabaseError as exc:
+        raise NotAProjectError(f"{path} is not a coder database ({exc})") from exc
+    if not ok:
+        db.close()
+        raise NotAProjectError(
+            f"{path} is not a coder project database",
+            "pass --project DIR pointing at a folder made by `coder init`",
+        )
+    migrations.apply(db)
+    return Store(db, root)
