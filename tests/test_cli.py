@@ -34,7 +34,9 @@ def test_import_lists_and_shows_exact_text(loaded: Coder, interviews: list[Path]
 def test_reimport_unchanged_is_a_noop_and_changed_is_refused(loaded: Coder, interviews: list[Path]) -> None:
     again = loaded("import", "--json", *map(str, interviews))
     assert json.loads(again.output)["unchanged"] == ["T01", "T02"]
-    interviews[0].write_text(interviews[0].read_text(encoding="utf-8") + "\nI: Dank u wel.\n", encoding="utf-8")
+    interviews[0].write_text(
+        interviews[0].read_text(encoding="utf-8") + "\nI: Dank u wel.\n", encoding="utf-8"
+    )
     refused = loaded("import", str(interviews[0]))
     assert refused.exit_code == 1
     assert "already exists with different content" in refused.stderr and "--replace" in refused.stderr
@@ -66,7 +68,9 @@ def test_replace_reanchors_codings(loaded: Coder, interviews: list[Path], tmp_pa
         ("bad.txt", b"\x81\x8d\x8f\x90\x9d" * 30, "encoding"),
     ],
 )
-def test_bad_transcripts_exit_1_and_change_nothing(coder: Coder, tmp_path: Path, name: str, content: bytes, message: str) -> None:
+def test_bad_transcripts_exit_1_and_change_nothing(
+    coder: Coder, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     good = tmp_path / "good.txt"

@@ -14,7 +14,13 @@ from tests.conftest import CODEBOOK_YAML
 def test_parse_nested_tree_in_order() -> None:
     book = parse_codebook(CODEBOOK_YAML, "cb.yaml")
     assert book.name == "Test codebook"
-    assert [c.id for c in book.tree_order()] == ["generalistisch", "handelingsverlegenheid", "spanningsveld", "eigen-kracht", "beperkingen"]
+    assert [c.id for c in book.tree_order()] == [
+        "generalistisch",
+        "handelingsverlegenheid",
+        "spanningsveld",
+        "eigen-kracht",
+        "beperkingen",
+    ]
     assert book.path("beperkingen") == "eigen-kracht/beperkingen"
     assert book.descendants("generalistisch") == {"generalistisch", "handelingsverlegenheid", "spanningsveld"}
 
@@ -28,7 +34,10 @@ def test_round_trip_through_yaml() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("codes:\n  - id: a\n    name: A\n  - id: a\n    name: B\n", r"line 4: duplicate code id 'a' \(first at line 2\)"),
+        (
+            "codes:\n  - id: a\n    name: A\n  - id: a\n    name: B\n",
+            r"line 4: duplicate code id 'a' \(first at line 2\)",
+        ),
         ("codes:\n  - id: a\n    name: [unclosed\n", "malformed YAML"),
         ("codes:\n  - id: a\n", "line 2: code 'a' has no name"),
         ("codes:\n  - id: Not A Slug\n    name: x\n", "not a slug"),

@@ -25,7 +25,7 @@ def test_csv_round_trip_keeps_spans_codes_and_memos(loaded: Coder, tmp_path: Pat
     rows = tmp_path / "anna.csv"
     rows.write_text(
         "transcript,start,end,code,memo\n"
-        f"T01,{start},{start + 13},generalistisch/handelingsverlegenheid,\"let op, groot\"\n"
+        f'T01,{start},{start + 13},generalistisch/handelingsverlegenheid,"let op, groot"\n'
         "T02,0,11,beperkingen,\n",
         encoding="utf-8",
     )
@@ -34,7 +34,7 @@ def test_csv_round_trip_keeps_spans_codes_and_memos(loaded: Coder, tmp_path: Pat
     assert export_codings(store, "anna", out) == 2
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "transcript,start,end,code,memo"
-    assert f"T01,{start},{start + 13},generalistisch/handelingsverlegenheid,\"let op, groot\"" in lines
+    assert f'T01,{start},{start + 13},generalistisch/handelingsverlegenheid,"let op, groot"' in lines
     assert "T02,0,11,eigen-kracht/beperkingen," in lines
     again = tmp_path / "again.jsonl"
     export_codings(store, "anna", again)
@@ -55,7 +55,9 @@ def test_csv_round_trip_keeps_spans_codes_and_memos(loaded: Coder, tmp_path: Pat
         ("T01,0,5,generalistisch/beperkingen", "does not match the tree"),
     ],
 )
-def test_bad_rows_are_named_and_nothing_is_stored(loaded: Coder, tmp_path: Path, row: str, message: str) -> None:
+def test_bad_rows_are_named_and_nothing_is_stored(
+    loaded: Coder, tmp_path: Path, row: str, message: str
+) -> None:
     store = _store(loaded)
     path = tmp_path / "rows.csv"
     path.write_text(f"transcript,start,end,code\nT01,0,5,beperkingen\n{row}\n", encoding="utf-8")
@@ -67,7 +69,10 @@ def test_bad_rows_are_named_and_nothing_is_stored(loaded: Coder, tmp_path: Path,
 def test_add_missing_codes_creates_coder_codes(loaded: Coder, tmp_path: Path) -> None:
     store = _store(loaded)
     path = tmp_path / "rows.jsonl"
-    path.write_text(json.dumps({"transcript": "T01", "start": 0, "end": 5, "code": "eigen-kracht/werkdruk"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"transcript": "T01", "start": 0, "end": 5, "code": "eigen-kracht/werkdruk"}) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputFormatError, match="line 1: unknown code"):
         import_codings(store, path, "anna")
     import_codings(store, path, "anna", add_missing_codes=True)

@@ -18,13 +18,32 @@ GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def _transcript(tid: str = "R01", text: str = "I: Hallo daar. Hoe gaat het?") -> Transcript:
-    return Transcript(tid, "0f8fad5b-d9cb-469f-a165-70867728950e", text, "nl", {"gemeente": "Zwolle"}, f"{tid}.txt", "abc", "2026-01-01")
+    return Transcript(
+        tid,
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        text,
+        "nl",
+        {"gemeente": "Zwolle"},
+        f"{tid}.txt",
+        "abc",
+        "2026-01-01",
+    )
 
 
 def test_init_creates_folders_schema_and_pragmas(store: Store) -> None:
     assert (store.root / "codebooks").is_dir() and (store.root / "transcripts").is_dir()
     tables = set(store.db.table_names())
-    assert {"transcripts", "segments", "codes", "codings", "memos", "coders", "audit", "surveys", "links"} <= tables
+    assert {
+        "transcripts",
+        "segments",
+        "codes",
+        "codings",
+        "memos",
+        "coders",
+        "audit",
+        "surveys",
+        "links",
+    } <= tables
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("pragma foreign_keys").fetchone()[0] == 1
     assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]

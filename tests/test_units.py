@@ -26,7 +26,12 @@ def test_overlap_needs_a_non_space_character() -> None:
     assert _touch([(0, 33)]) == [[0, 1, 2]]
 
 
-@given(st.lists(st.tuples(st.integers(0, 33), st.integers(0, 33)).map(sorted).filter(lambda t: t[0] < t[1]), max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 33), st.integers(0, 33)).map(sorted).filter(lambda t: t[0] < t[1]),
+        max_size=8,
+    )
+)
 def test_matches_brute_force(spans: list[list[int]]) -> None:
     got = _touch([tuple(s) for s in spans])  # type: ignore[misc]
     for (a, b), units in zip(spans, got, strict=True):

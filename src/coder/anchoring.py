@@ -37,8 +37,12 @@ class OffsetMap:
             if tag == "equal":
                 self._blocks.append((a0, b0, old_starts[i2] - a0))
             elif tag == "replace":
-                inner = difflib.SequenceMatcher(None, old[a0 : old_starts[i2]], new[b0 : new_starts[j2]], autojunk=False)
-                self._blocks.extend((a0 + a, b0 + b, size) for a, b, size in inner.get_matching_blocks() if size)
+                inner = difflib.SequenceMatcher(
+                    None, old[a0 : old_starts[i2]], new[b0 : new_starts[j2]], autojunk=False
+                )
+                self._blocks.extend(
+                    (a0 + a, b0 + b, size) for a, b, size in inner.get_matching_blocks() if size
+                )
         self._keys = [blk[0] for blk in self._blocks]
         self._new_len = len(new)
 

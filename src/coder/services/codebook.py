@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from coder.codebook import dump_codebook_yaml, load_codebook, slugify
-from coder.errors import CoderError
+from coder.errors import CoderError, UnknownIdError
 from coder.model import Code, Codebook
 from coder.storage import Store
 from coder.storage.store import new_guid
@@ -35,7 +35,12 @@ class LoadReport:
 
 def load_codebook_file(store: Store, path: Path, actor: str = "lead") -> LoadReport:
     """Validate a codebook file and merge it into the working tree."""
-    incoming = load_codebook(path)
+    if path.suffix.lower() == ".qdc":
+        from coder.refi import read_qdc
+
+        incoming = read_qdc(path, {c.guid: c.id for c in store.codebook().codes})
+    else:
+        incoming = load_codebook(path)
     with store.transaction():
         report = merge_codebook(store, incoming, actor)
         store.set_setting("codebook_name", incoming.name)
@@ -88,7 +93,7 @@ def resolve_code(codebook: Codebook, ref: str) -> str:
     codes = codebook.by_id()
     code_id = ref.strip().strip("/").split("/")[-1]
     if code_id not in codes:
-        raise CoderError(f"unknown code {ref!r}", "see `coder codebook show` for the ids")
+        raise UnknownIdError(f"unknown code {ref!r}", "see `coder codebook show` for the ids")
     if "/" in ref.strip("/") and codebook.path(code_id) != ref.strip().strip("/"):
         raise CoderError(f"code path {ref!r} does not match the tree (it is {codebook.path(code_id)!r})")
     return code_id

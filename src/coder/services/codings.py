@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coder.errors import CoderError, InputFormatError
+from coder.errors import CoderError, InputFormatError, UnknownIdError
 from coder.model import Coding
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
@@ -112,11 +112,13 @@ def _code_for_row(store: Store, label: str, ref: str, coder: str, add_missing: b
         raise InputFormatError(f"{label}: empty code")
     try:
         return resolve_code(store.codebook(), ref)
-    except CoderError:
+    except UnknownIdError:
         if not add_missing:
             raise InputFormatError(
                 f"{label}: unknown code {ref!r}", "load a codebook that has it, or pass --add-missing-codes"
             ) from None
+    except CoderError as exc:
+        raise InputFormatError(f"{label}: {exc.message}") from None
     parent: str | None = None
     for part in ref.strip("/").split("/"):
         if not store.has_code(part):

@@ -62,7 +62,7 @@ def _demo_codings(store: Store, folder: Path) -> None:
     quotes = folder / "codings-quotes.csv"
     with store.transaction():
         if added.is_file():
-            for code in yaml.safe_load(added.read_text(encoding="utf-8")) or []:
+            for code in (yaml.safe_load(added.read_text(encoding="utf-8")) or {}).get("codes", []):
                 new_coder_code(
                     store,
                     code["name"],

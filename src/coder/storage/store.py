@@ -140,6 +140,10 @@ class Store:
         rows = self.db.execute("select id, attributes from transcripts order by id")
         return {r[0]: _loads(r[1], {}) for r in rows}
 
+    def transcript_languages(self) -> dict[str, str]:
+        """Language by transcript id, without loading the texts."""
+        return dict(self.db.execute("select id, language from transcripts order by id").fetchall())
+
     def add_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Insert a new transcript and its segments."""
         self.db["transcripts"].insert(
@@ -222,11 +226,14 @@ class Store:
             for r in self.db.execute(sql, args)
         ]
 
-    def segment_bounds(self, kind: str) -> dict[str, list[tuple[int, int]]]:
+    def segment_bounds(self, kind: str, transcript_id: str | None = None) -> dict[str, list[tuple[int, int]]]:
         """(start, end) of every segment of ``kind``, per transcript, in order."""
-        sql = "select transcript_id, start, end from segments where kind = ? order by transcript_id, idx"
+        where, args = "kind = ?", [kind]
+        if transcript_id is not None:
+            where, args = "kind = ? and transcript_id = ?", [kind, transcript_id]
+        sql = f"select transcript_id, start, end from segments where {where} order by transcript_id, idx"
         found: dict[str, list[tuple[int, int]]] = {}
-        for tid, start, end in self.db.execute(sql, [kind]):
+        for tid, start, end in self.db.execute(sql, args):
             found.setdefault(tid, []).append((start, end))
         return found
 
@@ -373,6 +380,11 @@ class Store:
         """How many codings each code has in one coder's layer."""
         sql = "select code_id, count(*) from codings where coder = ? group by code_id"
         return dict(self.db.execute(sql, [coder]).fetchall())
+
+    def recent_code_ids(self, coder: str, limit: int = 9) -> list[str]:
+        """The codes one coder applied most recently, latest first."""
+        sql = "select code_id from codings where coder = ? group by code_id order by max(id) desc limit ?"
+        return [r[0] for r in self.db.execute(sql, [coder, limit])]
 
     # -- codings --------------------------------------------------------------
 
