@@ -56,7 +56,7 @@ def test_bad_codebooks_name_the_problem(text: str, message: str) -> None:
 def test_load_names_the_file_and_rejects_other_formats(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("codes:\n  - id: a\n    name: A\n  - id: a\n    name: B\n", encoding="utf-8")
-    with pytest.raises(InputFormatError, match="bad.yaml"):
+    with pytest.raises(InputFormatError, match=r"bad\.yaml"):
         load_codebook(bad)
     with pytest.raises(InputFormatError, match="unsupported codebook format"):
         load_codebook(tmp_path / "codes.txt")

@@ -69,7 +69,7 @@ def test_refuses_foreign_sqlite_and_non_projects(tmp_path: Path) -> None:
         init_project(folder)
     with pytest.raises(NotAProjectError, match="not a coder project"):
         open_project(folder)
-    with pytest.raises(NotAProjectError, match="no coder.db"):
+    with pytest.raises(NotAProjectError, match=r"no coder\.db"):
         open_project(tmp_path / "empty")
 
 
