@@ -1,0 +1,88 @@
+"""Import throughput against raw spaCy, and peak memory of the import.
+
+The reference is what any spaCy user would get: the same blank pipeline
+(sentencizer + lookup lemmatizer) over the same transcript texts with
+``nlp.pipe``. coder's import does that plus reading, turn parsing, storing
+segments and lemmas in SQLite, so the ratio says what the rest costs.
+Each side runs in its own subprocess so that peak RSS is its own.
+
+    python bench/bench_import.py --words 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import generate
+
+RAW = """
+import json, resource, sys, time
+from pathlib import Path
+import spacy
+paths = sorted(Path(sys.argv[1]).glob("*.txt"))
+texts = [p.read_text(encoding="utf-8").split("---", 2)[-1] for p in paths]
+t0 = time.perf_counter()
+nlp = spacy.blank("nl"); nlp.add_pipe("sentencizer"); nlp.add_pipe("lemmatizer", config={"mode": "lookup"}); nlp.initialize()
+load = time.perf_counter() - t0
+t0 = time.perf_counter()
+n = 0
+for doc in nlp.pipe(texts, batch_size=64):
+    n += sum(1 for _ in doc.sents)
+print(json.dumps({"seconds": time.perf_counter() - t0, "load": load, "sentences": n,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CODER = """
+import json, resource, sys, time
+from pathlib import Path
+from coder.services.project import init_project
+from coder.services.transcripts import import_transcripts
+paths = sorted(Path(sys.argv[1]).glob("*.txt"))
+store, _ = init_project(Path(sys.argv[2]))
+t0 = time.perf_counter()
+report = import_transcripts(store, paths, lang="nl")
+secs = time.perf_counter() - t0
+n = store.db.execute("select count(*) from segments where kind = 'sentence'").fetchone()[0]
+print(json.dumps({"seconds": secs, "sentences": n, "added": len(report.added),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(code: str, *args: str) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter and read its JSON line."""
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Generate the corpus, time both sides, print the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        paths = generate(corpus, args.words)
+        words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
+        raw = run(RAW, str(corpus))
+        t0 = time.perf_counter()
+        ours = run(CODER, str(corpus), str(Path(tmp) / "project"))
+        wall = time.perf_counter() - t0
+    print(f"corpus: {len(paths)} transcripts, {words:,} words")
+    print(
+        f"raw spaCy nlp.pipe: {raw['seconds']:.1f} s ({words / raw['seconds']:,.0f} words/s), {raw['sentences']:,} sentences, peak {raw['rss_mb']:.0f} MB"
+    )
+    print(
+        f"coder import:       {ours['seconds']:.1f} s ({words / ours['seconds']:,.0f} words/s), {ours['sentences']:,} sentences, peak {ours['rss_mb']:.0f} MB (process wall {wall:.1f} s)"
+    )
+    print(f"throughput ratio coder/raw: {raw['seconds'] / ours['seconds']:.0%}")
+
+
+if __name__ == "__main__":
+    main()
