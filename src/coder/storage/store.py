@@ -8,6 +8,7 @@ keywords, metadata) so that the schema stays flat and portable.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,6 +29,8 @@ from coder.model import (
     Segment,
     Transcript,
 )
+from coder.reconcile import CodebookVersion, Piece, ReviewItem
+from coder.reconcile import Item as ReconcileItem
 
 
 def new_guid() -> str:
@@ -44,8 +47,11 @@ def _loads(value: str | None, default: Any) -> Any:
     return json.loads(value) if value else default
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _ENCODE(value)
 
 
 class Store:
@@ -67,6 +73,10 @@ class Store:
         """Close the connection."""
         self.db.close()
 
+    def in_transaction(self) -> bool:
+        """Whether changes are pending (not yet committed) on this connection."""
+        return self.db.conn.in_transaction
+
     # -- settings -------------------------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
@@ -76,14 +86,14 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a project setting."""
-        self.db["project"].upsert({"key": key, "value": value}, pk="key")
+        self.db.table("project").upsert({"key": key, "value": value}, pk="key")
 
     # -- coders -------------------------------------------------------------
 
     def ensure_coder(self, name: str, kind: str = "coder") -> None:
         """Register a coder layer (a person, a second round, or a consensus)."""
         if not self.db.execute("select 1 from coders where name = ?", [name]).fetchone():
-            self.db["coders"].insert({"name": name, "guid": new_guid(), "kind": kind, "created_at": now()})
+            self.db.table("coders").insert({"name": name, "guid": new_guid(), "kind": kind, "created_at": now()})
 
     def coders(self) -> list[dict[str, str]]:
         """All coder layers with their kind and GUID."""
@@ -112,7 +122,7 @@ class Store:
 
     def get_transcript(self, transcript_id: str) -> Transcript:
         """One transcript, or UnknownIdError."""
-        rows = list(self.db["transcripts"].rows_where("id = ?", [transcript_id]))
+        rows = list(self.db.table("transcripts").rows_where("id = ?", [transcript_id]))
         if not rows:
             raise UnknownIdError(
                 f"no transcript with id {transcript_id!r}",
@@ -122,7 +132,7 @@ class Store:
 
     def transcripts(self) -> list[Transcript]:
         """All transcripts, by id."""
-        rows = self.db["transcripts"].rows_where(order_by="id")
+        rows = self.db.table("transcripts").rows_where(order_by="id")
         return [self._transcript(r) for r in rows]
 
     def transcript_ids(self) -> list[str]:
@@ -146,7 +156,7 @@ class Store:
 
     def add_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Insert a new transcript and its segments."""
-        self.db["transcripts"].insert(
+        self.db.table("transcripts").insert(
             {
                 "id": transcript.id,
                 "guid": transcript.guid,
@@ -164,7 +174,7 @@ class Store:
     def replace_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Keep the old text in the history, store the new one and its segments."""
         old = self.get_transcript(transcript.id)
-        self.db["transcript_history"].insert(
+        self.db.table("transcript_history").insert(
             {
                 "transcript_id": old.id,
                 "version": old.version,
@@ -174,7 +184,7 @@ class Store:
             }
         )
         self.db.execute("delete from segments where transcript_id = ?", [old.id])
-        self.db["transcripts"].update(
+        self.db.table("transcripts").update(
             old.id,
             {
                 "source_file": transcript.source_file,
@@ -191,24 +201,18 @@ class Store:
     def set_transcript_attributes(self, transcript_id: str, attributes: dict[str, str]) -> None:
         """Replace a transcript's attributes."""
         self.get_transcript(transcript_id)
-        self.db["transcripts"].update(transcript_id, {"attributes": _dumps(attributes)})
+        self.db.table("transcripts").update(transcript_id, {"attributes": _dumps(attributes)})
 
     def _insert_segments(self, transcript_id: str, segments: Sequence[Segment]) -> None:
-        self.db["segments"].insert_all(
+        # Plain executemany: a large import writes ~100,000 rows per million
+        # words, and per-row query building would cost more than segmenting.
+        self.db.conn.executemany(
+            "insert into segments (transcript_id, kind, idx, start, end, speaker, lemmas, meta) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                {
-                    "transcript_id": transcript_id,
-                    "kind": s.kind,
-                    "idx": s.index,
-                    "start": s.start,
-                    "end": s.end,
-                    "speaker": s.speaker,
-                    "lemmas": s.lemmas,
-                    "meta": _dumps(s.meta) if s.meta else None,
-                }
+                (transcript_id, s.kind, s.index, s.start, s.end, s.speaker, s.lemmas, _dumps(s.meta) if s.meta else None)
                 for s in segments
             ),
-            batch_size=2000,
         )
 
     def segments(self, transcript_id: str, kind: str | None = None) -> list[Segment]:
@@ -291,7 +295,7 @@ class Store:
 
     def set_done(self, transcript_id: str, coder: str, done: bool) -> None:
         """Mark a transcript done (or not) for one coder."""
-        self.db["transcript_status"].upsert(
+        self.db.table("transcript_status").upsert(
             {
                 "transcript_id": transcript_id,
                 "coder": coder,
@@ -326,7 +330,7 @@ class Store:
 
     def codebook(self) -> Codebook:
         """The working code tree."""
-        codes = [self._code(r) for r in self.db["codes"].rows_where(order_by="position, id")]
+        codes = [self._code(r) for r in self.db.table("codes").rows_where(order_by="position, id")]
         name = self.get_setting("codebook_name", "") or ""
         return Codebook(name=name, codes=tuple(Codebook(name, tuple(codes)).tree_order()))
 
@@ -336,7 +340,7 @@ class Store:
 
     def get_code(self, code_id: str) -> Code:
         """One code, or UnknownIdError."""
-        rows = list(self.db["codes"].rows_where("id = ?", [code_id]))
+        rows = list(self.db.table("codes").rows_where("id = ?", [code_id]))
         if not rows:
             raise UnknownIdError(f"no code with id {code_id!r}", "see `coder codebook show`")
         return self._code(rows[0])
@@ -362,9 +366,9 @@ class Store:
         row = self._code_row(code)
         if self.has_code(code.id):
             row.pop("created_at")
-            self.db["codes"].update(code.id, row)
+            self.db.table("codes").update(code.id, row)
         else:
-            self.db["codes"].insert(row)
+            self.db.table("codes").insert(row)
 
     def delete_code(self, code_id: str) -> None:
         """Remove a code; callers move or delete its codings and children first."""
@@ -421,7 +425,7 @@ class Store:
         created = now()
         guid = guid or new_guid()
         row_id = (
-            self.db["codings"]
+            self.db.table("codings")
             .insert(
                 {
                     "guid": guid,
@@ -468,7 +472,7 @@ class Store:
             }
             for r in rows
         ]
-        self.db["codings"].insert_all(prepared, batch_size=2000)
+        self.db.table("codings").insert_all(prepared, batch_size=2000)
         return len(prepared)
 
     def get_coding(self, coding_id: int) -> Coding:
@@ -512,7 +516,7 @@ class Store:
         """Change fields of a coding (start, end, code_id, memo, key_quote, flagged)."""
         if "key_quote" in fields:
             fields["key_quote"] = int(fields["key_quote"])
-        self.db["codings"].update(coding_id, fields)
+        self.db.table("codings").update(coding_id, fields)
         return self.get_coding(coding_id)
 
     def delete_coding(self, coding_id: int) -> None:
@@ -521,7 +525,7 @@ class Store:
 
     def restore_coding(self, coding: Coding) -> None:
         """Put a deleted coding back with its original id and GUID (undo)."""
-        self.db["codings"].insert(
+        self.db.table("codings").insert(
             {
                 "id": coding.id,
                 "guid": coding.guid,
@@ -573,14 +577,14 @@ class Store:
             "updated_at": now(),
         }
         if existing:
-            self.db["memos"].update(existing.id, row)
+            self.db.table("memos").update(existing.id, row)
         else:
-            self.db["memos"].insert({**row, "guid": new_guid()})
+            self.db.table("memos").insert({**row, "guid": new_guid()})
 
     def memo(self, coder: str, target_kind: str, target_id: str) -> Memo | None:
         """One coder's memo on a target, if any."""
         rows = list(
-            self.db["memos"].rows_where(
+            self.db.table("memos").rows_where(
                 "coder = ? and target_kind = ? and target_id = ?",
                 [coder, target_kind, target_id],
             )
@@ -590,7 +594,7 @@ class Store:
     def memos(self, coder: str | None = None) -> list[Memo]:
         """All memos, or one coder's."""
         where, args = ("coder = ?", [coder]) if coder else (None, None)
-        return [self._memo(r) for r in self.db["memos"].rows_where(where, args, order_by="id")]
+        return [self._memo(r) for r in self.db.table("memos").rows_where(where, args, order_by="id")]
 
     @staticmethod
     def _memo(r: dict[str, Any]) -> Memo:
@@ -608,7 +612,7 @@ class Store:
 
     def save_survey(self, name: str, kind: str, source_file: str, data: dict[str, Any]) -> None:
         """Store (or replace) a survey's records under ``name``."""
-        self.db["surveys"].upsert(
+        self.db.table("surveys").upsert(
             {
                 "name": name,
                 "kind": kind,
@@ -635,7 +639,7 @@ class Store:
 
     def add_link(self, code_id: str, survey: str, item: str) -> None:
         """Link a code to a survey item (idempotent)."""
-        self.db["links"].upsert(
+        self.db.table("links").upsert(
             {"code_id": code_id, "survey": survey, "item": item},
             pk=("code_id", "survey", "item"),
         )
@@ -643,6 +647,189 @@ class Store:
     def links(self) -> list[tuple[str, str, str]]:
         """All (code, survey, item) links."""
         return [tuple(r) for r in self.db.execute("select code_id, survey, item from links order by 1, 2, 3")]  # type: ignore[misc]
+
+    def remove_link(self, code_id: str, survey: str, item: str) -> bool:
+        """Delete a link made with ``add_link``; whether there was one."""
+        sql = "delete from links where code_id = ? and survey = ? and item = ?"
+        return self.db.execute(sql, [code_id, survey, item]).rowcount > 0
+
+    def codebook_links(self) -> list[tuple[str, str, str]]:
+        """(code, survey, item) links written in the codebook (``links:`` per code)."""
+        found: set[tuple[str, str, str]] = set()
+        for code_id, links in self.db.execute("select id, links from codes where links is not null"):
+            for link in _loads(links, []):
+                survey, _, item = str(link).partition(":")
+                found.add((code_id, survey, item))
+        return sorted(found)
+
+    def survey_summaries(self) -> list[dict[str, str]]:
+        """Stored surveys: name, kind, source file and import time (no data)."""
+        sql = "select name, kind, source_file, imported_at from surveys order by name"
+        keys = ("name", "kind", "source_file", "imported_at")
+        return [dict(zip(keys, r, strict=True)) for r in self.db.execute(sql)]
+
+    # -- exports --------------------------------------------------------------
+
+    def quote_rows(self, coder: str, with_text: bool = True) -> list[tuple[Any, ...]]:
+        """One coder layer's codings for exports, in one query, by transcript and offset.
+
+        Rows are (coding id, transcript, start, end, code, key quote, memo[, text]).
+        ``text`` is ``substr`` of the stored text, which counts code points as
+        Python does, so it is exactly ``text[start:end]``.
+        """
+        text = ", substr(t.text, c.start + 1, c.end - c.start)" if with_text else ""
+        sql = (
+            "select c.id, c.transcript_id, c.start, c.end, c.code_id, c.key_quote, coalesce(c.memo, '')"
+            f"{text} from codings c join transcripts t on t.id = c.transcript_id "
+            "where c.coder = ? order by c.transcript_id, c.start, c.end, c.id"
+        )
+        return [tuple(r) for r in self.db.execute(sql, [coder])]
+
+    def turn_spans(
+        self, transcript_ids: Iterable[str] | None = None
+    ) -> dict[str, list[tuple[int, int, str | None]]]:
+        """(start, end, speaker) of every turn, per transcript, in text order."""
+        wanted = set(transcript_ids) if transcript_ids is not None else None
+        sql = "select transcript_id, start, end, speaker from segments where kind = 'turn' order by transcript_id, idx"
+        found: dict[str, list[tuple[int, int, str | None]]] = {}
+        for tid, start, end, speaker in self.db.execute(sql):
+            if wanted is None or tid in wanted:
+                found.setdefault(tid, []).append((start, end, speaker))
+        return found
+
+    # -- reconciliation: review queue, consensus provenance, frozen trees -------
+
+    @staticmethod
+    def _review_item(r: dict[str, Any]) -> ReviewItem:
+        return ReviewItem(
+            id=r["id"],
+            layer=r["layer"],
+            key=r["key"],
+            coders=(r["coder_a"], r["coder_b"]),
+            transcript_id=r["transcript_id"],
+            start=r["start"],
+            end=r["end"],
+            items=tuple(ReconcileItem(**i) for i in _loads(r["items"], [])),
+            status=r["status"],
+            choice=r["choice"],
+            note=r["note"] or "",
+            result=tuple(Piece(**p) for p in _loads(r["result"], [])),
+            verdicts=_loads(r["verdicts"], {}),
+            decided_by=r["decided_by"],
+            decided_at=r["decided_at"],
+        )
+
+    @staticmethod
+    def _review_row(fields: dict[str, Any]) -> dict[str, Any]:
+        row = dict(fields)
+        for name in ("items", "result"):
+            if name in row:
+                row[name] = _dumps([dataclasses.asdict(x) for x in row[name]])
+        if "verdicts" in row:
+            row["verdicts"] = _dumps(dict(row["verdicts"] or {}))
+        if "coders" in row:
+            row["coder_a"], row["coder_b"] = row.pop("coders")
+        return row
+
+    def review_items(
+        self, layer: str | None = None, status: str | None = None, transcript_id: str | None = None
+    ) -> list[ReviewItem]:
+        """Disagreements of a consensus layer in text order, filtered by status and transcript."""
+        where, args = ["1 = 1"], []
+        for column, value in (("layer", layer), ("status", status), ("transcript_id", transcript_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        rows = self.db.table("disagreements").rows_where(
+            " and ".join(where), args, order_by="layer, transcript_id, start, end, id"
+        )
+        return [self._review_item(r) for r in rows]
+
+    def get_review_item(self, item_id: int) -> ReviewItem:
+        """One disagreement by id, or UnknownIdError."""
+        rows = list(self.db.table("disagreements").rows_where("id = ?", [item_id]))
+        if not rows:
+            raise UnknownIdError(f"no disagreement with id {item_id}", "list them with `coder review list`")
+        return self._review_item(rows[0])
+
+    def add_review_item(self, **fields: Any) -> int:
+        """Insert a disagreement (layer, key, coders, transcript_id, start, end, items, status ...)."""
+        stamp = now()
+        row = self._review_row({"note": "", "created_at": stamp, "updated_at": stamp, **fields})
+        return int(self.db.table("disagreements").insert(row).last_pk)
+
+    def update_review_item(self, item_id: int, **fields: Any) -> None:
+        """Change fields of a disagreement (items, status, choice, note, result, verdicts ...)."""
+        self.db.table("disagreements").update(item_id, self._review_row({**fields, "updated_at": now()}))
+
+    def consensus_sources(self, layer: str, transcript_id: str | None = None) -> dict[str, str]:
+        """GUID -> source of the codings reconcile wrote into a consensus layer."""
+        sql, args = "select guid, source from consensus_sources where layer = ?", [layer]
+        if transcript_id is not None:
+            sql += " and transcript_id = ?"
+            args.append(transcript_id)
+        return dict(self.db.execute(sql, args).fetchall())
+
+    def set_consensus_source(self, guid: str, layer: str, transcript_id: str, source: str) -> None:
+        """Remember that reconcile wrote coding ``guid`` into ``layer`` because of ``source``."""
+        self.db.table("consensus_sources").upsert(
+            {"guid": guid, "layer": layer, "transcript_id": transcript_id, "source": source}, pk="guid"
+        )
+
+    def drop_consensus_source(self, guid: str) -> None:
+        """Forget a consensus coding's provenance (after deleting the coding)."""
+        self.db.execute("delete from consensus_sources where guid = ?", [guid])
+
+    def coding_by_guid(self, guid: str) -> Coding | None:
+        """One coding by GUID, if it exists."""
+        row = self.db.execute(f"select {self._CODING_COLS} from codings where guid = ?", [guid]).fetchone()
+        return self._coding(row) if row else None
+
+    def _codebook_version(self, r: dict[str, Any]) -> CodebookVersion:
+        codes = []
+        for c in _loads(r["codes"], []):
+            c.update(keywords=tuple(c.get("keywords") or ()), links=tuple(c.get("links") or ()))
+            codes.append(Code(**c))
+        return CodebookVersion(
+            r["label"],
+            r["guid"],
+            r["created_at"],
+            r["created_by"] or "",
+            r["note"] or "",
+            Codebook(r["name"] or "", tuple(codes)),
+        )
+
+    def save_codebook_version(self, label: str, codebook: Codebook, actor: str, note: str = "") -> CodebookVersion:
+        """Freeze a copy of a code tree under a new label."""
+        self.db.table("codebook_versions").insert(
+            {
+                "label": label,
+                "guid": new_guid(),
+                "name": codebook.name,
+                "created_at": now(),
+                "created_by": actor,
+                "note": note,
+                "codes": _dumps([dataclasses.asdict(c) for c in codebook.tree_order()]),
+            }
+        )
+        return self.codebook_version(label)
+
+    def has_codebook_version(self, label: str) -> bool:
+        """Whether a frozen code tree has this label."""
+        sql = "select 1 from codebook_versions where label = ?"
+        return self.db.execute(sql, [label]).fetchone() is not None
+
+    def codebook_version(self, label: str) -> CodebookVersion:
+        """A frozen code tree by label, or UnknownIdError."""
+        rows = list(self.db.table("codebook_versions").rows_where("label = ?", [label]))
+        if not rows:
+            raise UnknownIdError(f"no code tree version {label!r}", "list them with `coder codebook versions`")
+        return self._codebook_version(rows[0])
+
+    def codebook_versions(self) -> list[CodebookVersion]:
+        """All frozen code trees, oldest first."""
+        rows = self.db.table("codebook_versions").rows_where(order_by="created_at, rowid")
+        return [self._codebook_version(r) for r in rows]
 
     # -- audit ----------------------------------------------------------------
 
@@ -655,7 +842,7 @@ class Store:
         after: Any = None,
     ) -> None:
         """Record an action in the audit log (inside the caller's transaction)."""
-        self.db["audit"].insert(
+        self.db.table("audit").insert(
             {
                 "at": now(),
                 "actor": actor,
@@ -679,5 +866,5 @@ class Store:
                 _loads(r["before"], None),
                 _loads(r["after"], None),
             )
-            for r in self.db["audit"].rows_where(where, args, order_by="id")
+            for r in self.db.table("audit").rows_where(where, args, order_by="id")
         ]
