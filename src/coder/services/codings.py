@@ -61,7 +61,8 @@ def import_codings(store: Store, path: Path, coder: str, add_missing_codes: bool
     lengths = {t: len(text) for t, text in store.transcript_texts().items()}
     with store.transaction():
         store.ensure_coder(coder)
-        rows, added_codes = [], []
+        rows: list[dict[str, Any]] = []
+        added_codes: list[str] = []
         for where, row in _read_rows(path):
             rows.append(
                 _validate_row(store, path, where, row, lengths, coder, add_missing_codes, added_codes)
