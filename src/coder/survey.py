@@ -22,7 +22,9 @@ Why it is shaped like this:
 * ``Survey`` is immutable and carries no database handle; ``to_records`` and
   ``from_records`` give the storage layer plain JSON, column by column, so that
   numbers, text and missing cells come back exactly as they went in.
-* Statistics return small frozen dataclasses; an undefined figure is ``None``.
+* Statistics of one item live in ``survey_stats`` (re-exported here, so
+  ``from coder.survey import item_statistics`` keeps working); they return
+  small frozen dataclasses, and an undefined figure is ``None``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 from zipfile import BadZipFile
@@ -44,13 +46,26 @@ import pandas as pd
 import pyreadstat
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
-from scipy.stats import mannwhitneyu
 
 from coder.errors import CoderError
+from coder.survey_stats import (
+    OVERALL,
+    Category,
+    Comparison,
+    Direction,
+    GroupStats,
+    ItemStats,
+    LabelValue,
+    compare_groups,
+    item_figures,
+    item_statistics,
+    significance_mark,
+)
+from coder.survey_stats import format_number as _format_number
+from coder.survey_stats import is_number_column as _is_number
+from coder.survey_stats import unknown_item as _unknown_item
 
 SurveyKind = Literal["aggregate", "respondents"]
-Direction = Literal["up", "down", "flat"]
-LabelValue = float | str
 
 KEY_COLUMNS = ("item", "key", "id", "variable")
 """Names (any case) of the column holding item keys in an aggregate table."""
@@ -61,8 +76,6 @@ TIME_GROUPS = ("year", "jaar", "wave", "golf", "meting", "peiling", "ronde", "ro
 OTHER_GROUPS = ("group", "groep", "gemeente", "municipality", "region", "regio", "team")
 DELIMITERS = (";", ",", "\t")
 RECORDS_VERSION = 1
-OVERALL = "all"
-"""Group name used when statistics are not split by a group column."""
 
 _DECIMAL_COMMA = re.compile(r"[+-]?[\d.]*\d,\d+")
 _COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|[+-]?,\d+")
@@ -153,81 +166,6 @@ class Survey:
                 f"stored survey {records.get('name')!r} is malformed ({err!r})",
                 hint="Import the survey file again.",
             ) from err
-
-
-@dataclass(frozen=True)
-class Category:
-    """One answer category within a group: its code, label, count and share."""
-
-    value: LabelValue
-    label: str | None
-    n: int
-    percent: float | None
-
-
-@dataclass(frozen=True)
-class GroupStats:
-    """Descriptive statistics of one item within one group (``sd`` is n-1 based)."""
-
-    group: str
-    n: int
-    mean: float | None
-    sd: float | None
-    median: float | None
-    categories: tuple[Category, ...]
-    percent_agree: float | None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A two-sided Mann-Whitney U test between two groups.
-
-    ``u`` is scipy's statistic for the first group (pairs where the first
-    group's answer is higher, ties counted half). ``r`` is the rank-biserial
-    correlation (Kerby 2014, simple difference formula) ``1 - 2U/(n1*n2)``:
-    positive when the second group answers higher, in [-1, 1].
-    """
-
-    first: str
-    second: str
-    n_first: int
-    n_second: int
-    u: float
-    p: float
-    r: float
-    mark: str
-
-
-@dataclass(frozen=True)
-class ItemStats:
-    """Statistics of one respondent-level item, per group, with group tests.
-
-    ``comparisons`` holds consecutive groups (2015 vs 2016, 2016 vs 2017);
-    ``first_last`` the first against the last group. ``direction`` is
-    "up"/"down" when ``first_last`` is significant at ``alpha`` (by the sign of
-    its ``r``), "flat" when it is not, ``None`` with fewer than two groups.
-    ``agree_threshold`` is the answer from which an answer counts as agreeing.
-    """
-
-    survey: str
-    item: str
-    label: str
-    group_by: str | None
-    agree_threshold: float | None
-    alpha: float
-    groups: tuple[GroupStats, ...]
-    comparisons: tuple[Comparison, ...]
-    first_last: Comparison | None
-    direction: Direction | None
-
-    def figures(self) -> dict[str, float]:
-        """The flat figures of the joint display: group name -> mean."""
-        return {g.group: g.mean for g in self.groups if g.mean is not None}
-
-    def to_records(self) -> dict[str, Any]:
-        """Plain JSON (dicts, lists, str, float, int, None)."""
-        records: dict[str, Any] = _plain(dataclasses.asdict(self))
-        return records
 
 
 @dataclass(frozen=True)
@@ -583,10 +521,6 @@ def _parse_number(text: str, decimal_comma: bool) -> float | None:
     return float(compact.replace(",", ""))
 
 
-def _format_number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
 def _format_cell(cell: object) -> str:
     cleaned = _clean(cell)
     if cleaned is None:
@@ -652,172 +586,7 @@ def _sidecar_values(survey: Survey, values: dict[Any, Any]) -> dict[str, dict[La
     return result
 
 
-# --- statistics ----------------------------------------------------------------
-
-
-def item_figures(survey: Survey, item: str, group_by: str | None = None) -> dict[str, float]:
-    """The flat figures of the joint display for one item.
-
-    Aggregate table: the item row's numeric columns by column name (empty cells
-    left out). Respondent data: group name -> mean, grouped by ``group_by`` or
-    else the survey's first group column, or {"all": mean} without one.
-    """
-    if survey.kind == "respondents":
-        group = group_by if group_by is not None else next(iter(survey.group_columns), None)
-        return item_statistics(survey, item, group).figures()
-    if item not in survey.items():
-        raise _unknown_item(survey, item)
-    row = survey.data[survey.data[survey.key_column] == item].iloc[0]
-    return {c: float(row[c]) for c in survey.figure_columns() if not pd.isna(row[c])}
-
-
-def item_statistics(
-    survey: Survey,
-    item: str,
-    group_by: str | None = None,
-    *,
-    agree_threshold: float | None = None,
-    alpha: float = 0.05,
-) -> ItemStats:
-    """Per-group descriptives and Mann-Whitney tests of one respondent-level item.
-
-    Without ``group_by`` there is one group, "all". "% agree" counts answers
-    >= ``agree_threshold``; by default the top two points of a 5-point scale
-    (from the value labels, or answers that are whole numbers 1-5), else None.
-    """
-    if survey.kind != "respondents":
-        raise CoderError(
-            f"survey {survey.name!r} is an aggregate table: it has figures, not answers",
-            hint="Use its figures (item_figures) instead of respondent statistics.",
-        )
-    if item not in survey.data.columns or not _is_number(survey.data[item]):
-        raise _unknown_item(survey, item)
-    answers = survey.data[item]
-    labels = survey.value_labels.get(item, {})
-    scale = sorted({*answers.dropna().unique().tolist(), *(k for k in labels if isinstance(k, float))})
-    threshold = agree_threshold if agree_threshold is not None else _top_two(answers, labels)
-    parts = _split(survey, answers, group_by)
-    groups = tuple(_describe(n, a, scale, labels, threshold) for n, a in parts)
-    filled = [(n, a) for n, a in parts if a.size]
-    comparisons = tuple(compare_groups(n1, a1, n2, a2) for (n1, a1), (n2, a2) in pairwise(filled))
-    first_last = compare_groups(*filled[0], *filled[-1]) if len(filled) > 1 else None
-    return ItemStats(
-        survey.name,
-        item,
-        survey.item_labels.get(item, item),
-        group_by,
-        threshold,
-        alpha,
-        groups,
-        comparisons,
-        first_last,
-        _direction(first_last, alpha),
-    )
-
-
-def compare_groups(
-    first: str,
-    first_answers: Sequence[float] | np.ndarray,
-    second: str,
-    second_answers: Sequence[float] | np.ndarray,
-) -> Comparison:
-    """Two-sided Mann-Whitney U test (scipy, method "auto") with rank-biserial r.
-
-    Mann & Whitney (1947); r as in Kerby (2014). With no overlap the exact
-    two-sided p is 2 / C(7, 3) = 2/35:
-
-    >>> c = compare_groups("2016", [1, 2, 3], "2017", [4, 5, 6, 7])
-    >>> (c.u, round(c.p, 4), c.r, c.mark)
-    (0.0, 0.0571, 1.0, '')
-    """
-    a = np.asarray(first_answers, dtype=float)
-    b = np.asarray(second_answers, dtype=float)
-    result = mannwhitneyu(a, b, alternative="two-sided")
-    u, p = float(result.statistic), float(result.pvalue)
-    r = 1.0 - 2.0 * u / (a.size * b.size)
-    return Comparison(first, second, int(a.size), int(b.size), u, p, r, significance_mark(p))
-
-
-def significance_mark(p: float) -> str:
-    """'***' for p < .001, '**' for p < .01, '*' for p < .05, else ''.
-
-    >>> [significance_mark(p) for p in (0.0005, 0.005, 0.02, 0.05)]
-    ['***', '**', '*', '']
-    """
-    if math.isnan(p):
-        return ""
-    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
-
-
-def _top_two(answers: pd.Series, labels: Mapping[LabelValue, str]) -> float | None:
-    coded = sorted(k for k in labels if isinstance(k, float))
-    if len(coded) >= 2:
-        return coded[3] if len(coded) == 5 else None
-    seen = answers.dropna().unique().tolist()
-    if seen and all(float(v).is_integer() and 1 <= v <= 5 for v in seen):
-        return 4.0
-    return None
-
-
-def _split(survey: Survey, answers: pd.Series, group_by: str | None) -> list[tuple[str, np.ndarray]]:
-    if group_by is None:
-        return [(OVERALL, answers.dropna().to_numpy(dtype=float))]
-    if group_by not in survey.data.columns:
-        raise CoderError(
-            f"survey {survey.name!r} has no column {group_by!r} to group by",
-            hint=f"Group columns: {', '.join(survey.group_columns) or '(none)'}.",
-        )
-    column = survey.data[group_by]
-    labels = survey.value_labels.get(group_by, {})
-    values = column.dropna().unique().tolist()
-    ordered = sorted(values) if _is_number(column) else sorted(values, key=str)
-    return [(_group_name(v, labels), answers[column == v].dropna().to_numpy(dtype=float)) for v in ordered]
-
-
-def _group_name(value: object, labels: Mapping[LabelValue, str]) -> str:
-    if isinstance(value, float):
-        return labels.get(value, _format_number(value))
-    return str(value)
-
-
-def _describe(
-    group: str,
-    answers: np.ndarray,
-    scale: list[float],
-    labels: Mapping[LabelValue, str],
-    threshold: float | None,
-) -> GroupStats:
-    n = int(answers.size)
-    categories = tuple(
-        Category(v, labels.get(v), c, 100.0 * c / n if n else None)
-        for v in scale
-        for c in [int((answers == v).sum())]
-    )
-    agree = 100.0 * float((answers >= threshold).sum()) / n if n and threshold is not None else None
-    return GroupStats(
-        group,
-        n,
-        float(answers.mean()) if n else None,
-        float(answers.std(ddof=1)) if n > 1 else None,
-        float(np.median(answers)) if n else None,
-        categories,
-        agree,
-    )
-
-
-def _direction(change: Comparison | None, alpha: float) -> Direction | None:
-    if change is None:
-        return None
-    if math.isnan(change.p) or change.p >= alpha:
-        return "flat"
-    return "up" if change.r > 0 else "down"
-
-
 # --- small helpers -------------------------------------------------------------------
-
-
-def _is_number(column: pd.Series) -> bool:
-    return bool(pd.api.types.is_float_dtype(column.dtype))
 
 
 def _column_record(name: str, column: pd.Series) -> dict[str, Any]:
@@ -836,22 +605,23 @@ def _column_from_record(record: Mapping[str, Any]) -> pd.Series:
     raise ValueError(f"unknown column type {record['type']!r}")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _empty(source: str) -> CoderError:
     return CoderError(f"{source} is empty", hint="Export the survey again; the file holds no data.")
 
 
-def _unknown_item(survey: Survey, item: str) -> CoderError:
-    return CoderError(
-        f"survey {survey.name!r} ({survey.source}) has no item {item!r}",
-        hint=f"Items: {', '.join(survey.items()) or '(none)'}.",
-    )
+__all__ = [
+    "OVERALL",
+    "Category",
+    "Comparison",
+    "Direction",
+    "GroupStats",
+    "ItemStats",
+    "LabelValue",
+    "Survey",
+    "SurveyKind",
+    "compare_groups",
+    "item_figures",
+    "item_statistics",
+    "read_survey",
+    "significance_mark",
+]

@@ -117,6 +117,6 @@ def main() -> None:
     cli(prog_name="coder")
 
 
-from coder.cli import analysis, core, tui_cmd  # noqa: E402  (commands register on import)
+from coder.cli import analysis, core, exchange_cmds, export_cmds, reconcile_cmds, tui_cmd  # noqa: E402  (commands register on import)
 
-__all__ = ["analysis", "cli", "core", "main", "tui_cmd"]
+__all__ = ["analysis", "cli", "core", "exchange_cmds", "export_cmds", "main", "reconcile_cmds", "tui_cmd"]

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from coder.cli import cli, out_console, print_json, project
 from coder.services.agreement import agreement_report, breakdown, disagreements, parse_coders
+from coder.storage import Store
 
 CSV_FIELDS = (
     "code",
@@ -118,6 +119,7 @@ def _write_csv(report: dict[str, Any], path: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the per-code table as CSV.",
 )
+@click.option("--aligned", is_flag=True, help="Before and after the lead's code merges, and rolled up to themes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def agreement(
@@ -130,15 +132,21 @@ def agreement(
     by: str | None,
     lang: str,
     csv_path: Path | None,
+    aligned: bool,
     as_json: bool,
 ) -> None:
     """Inter-coder agreement per code and overall (percent, kappa, alpha, AC1 ...).
 
     Units are the sentences (or turns) of the transcripts both coders coded;
-    parents roll up their children. Example: coder agreement --coders anna,bram --ci 1000
+    parents roll up their children.
+
+    Example: coder agreement --coders anna,bram --ci 1000
     """
     store = project(ctx).store
     pair = parse_coders(coders)
+    if aligned:
+        _aligned(store, pair, unit, as_json)
+        return
     report = agreement_report(store, pair, unit, level=level, ci=n_resamples, seed=seed, lang=lang)  # type: ignore[arg-type]
     if by:
         report["breakdown"] = {"by": by, "groups": breakdown(store, pair, by, unit, lang)}  # type: ignore[arg-type]
@@ -164,6 +172,17 @@ def agreement(
                 _fmt(row["krippendorff_alpha"]),
             )
         out_console.print(groups)
+
+
+def _aligned(store: Store, pair: tuple[str, str], unit: str, as_json: bool) -> None:
+    from coder.cli.reconcile_cmds import aligned_table
+    from coder.services.alignment import aligned_agreement
+
+    report = aligned_agreement(store, pair, unit)
+    if as_json:
+        print_json(report)
+    else:
+        out_console.print(aligned_table(report))
 
 
 @cli.command("disagreements")

@@ -179,13 +179,21 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["yaml", "qdc"]), default="yaml", show_default=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--with-meta", is_flag=True, help="Keep GUIDs and who added each code (YAML).")
+@click.option(
+    "--version", "version", help="A frozen label, `concept` or `working` (default: the working tree)."
+)
 @click.pass_context
-def codebook_export(ctx: click.Context, fmt: str, output: Path, with_meta: bool) -> None:
-    """Write the working code tree as YAML or REFI-QDA .qdc.
+def codebook_export(ctx: click.Context, fmt: str, output: Path, with_meta: bool, version: str | None) -> None:
+    """Write the working code tree, or any frozen version, as YAML or REFI-QDA .qdc.
 
-    Example: coder codebook export --format qdc -o final.qdc
+    Example: coder codebook export --version final --format qdc -o final.qdc
     """
-    codebook_service.export_codebook(project(ctx).store, fmt, output, with_meta)
+    if version is not None:
+        from coder.services.versions import export_version
+
+        export_version(project(ctx).store, version, fmt, output, with_meta)
+    else:
+        codebook_service.export_codebook(project(ctx).store, fmt, output, with_meta)
     click.echo(f"wrote {output}")
 
 

@@ -17,6 +17,7 @@ import yaml
 from coder.errors import CoderError
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
+from coder.services.surveys import import_survey
 from coder.services.transcripts import import_transcripts
 from coder.storage import Store
 
@@ -54,7 +55,14 @@ def create_demo(target: Path) -> Store:
     import_transcripts(store, transcripts)
     load_codebook_file(store, target / "codebooks" / "concept.yaml", actor="lead")
     _demo_codings(store, target / "demo")
+    _demo_surveys(store, target / "surveys")
     return store
+
+
+def _demo_surveys(store: Store, folder: Path) -> None:
+    """Import every survey file of the demo under its file stem (bakens, medewerkers)."""
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        import_survey(store, path, path.stem)
 
 
 def _demo_codings(store: Store, folder: Path) -> None:

@@ -16,9 +16,9 @@ migrations = Migrations("coder")
 @migrations()
 def m001_initial(db: Database) -> None:
     """Project settings, transcripts, segments, codes, codings, memos, audit."""
-    db["project"].create({"key": str, "value": str}, pk="key")
-    db["coders"].create({"name": str, "guid": str, "kind": str, "created_at": str}, pk="name")
-    db["transcripts"].create(
+    db.table("project").create({"key": str, "value": str}, pk="key")
+    db.table("coders").create({"name": str, "guid": str, "kind": str, "created_at": str}, pk="name")
+    db.table("transcripts").create(
         {
             "id": str,
             "guid": str,
@@ -33,7 +33,7 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"guid", "text", "sha256", "language"},
     )
-    db["transcript_history"].create(
+    db.table("transcript_history").create(
         {
             "id": int,
             "transcript_id": str,
@@ -45,7 +45,7 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("transcript_id", "transcripts", "id")],
     )
-    db["segments"].create(
+    db.table("segments").create(
         {
             "id": int,
             "transcript_id": str,
@@ -60,8 +60,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("transcript_id", "transcripts", "id")],
     )
-    db["segments"].create_index(["transcript_id", "kind", "idx"], unique=True)
-    db["codes"].create(
+    db.table("segments").create_index(["transcript_id", "kind", "idx"], unique=True)
+    db.table("codes").create(
         {
             "id": str,
             "guid": str,
@@ -79,8 +79,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"guid", "name"},
     )
-    db["codes"].add_foreign_key("parent_id", "codes", "id")
-    db["codings"].create(
+    db.table("codes").add_foreign_key("parent_id", "codes", "id")
+    db.table("codings").create(
         {
             "id": int,
             "guid": str,
@@ -102,10 +102,10 @@ def m001_initial(db: Database) -> None:
         ],
         not_null={"guid", "coder", "transcript_id", "start", "end", "code_id"},
     )
-    db["codings"].create_index(["coder", "transcript_id"])
-    db["codings"].create_index(["code_id"])
-    db["codings"].create_index(["guid"], unique=True)
-    db["memos"].create(
+    db.table("codings").create_index(["coder", "transcript_id"])
+    db.table("codings").create_index(["code_id"])
+    db.table("codings").create_index(["guid"], unique=True)
+    db.table("memos").create(
         {
             "id": int,
             "guid": str,
@@ -117,20 +117,20 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["memos"].create_index(["coder", "target_kind", "target_id"], unique=True)
-    db["transcript_status"].create(
+    db.table("memos").create_index(["coder", "target_kind", "target_id"], unique=True)
+    db.table("transcript_status").create(
         {"transcript_id": str, "coder": str, "done": int, "updated_at": str},
         pk=("transcript_id", "coder"),
     )
-    db["surveys"].create(
+    db.table("surveys").create(
         {"name": str, "kind": str, "source_file": str, "data": str, "imported_at": str},
         pk="name",
     )
-    db["links"].create(
+    db.table("links").create(
         {"code_id": str, "survey": str, "item": str},
         pk=("code_id", "survey", "item"),
     )
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int,
             "at": str,
@@ -141,4 +141,60 @@ def m001_initial(db: Database) -> None:
             "after": str,
         },
         pk="id",
+    )
+
+
+@migrations()
+def m002_reconciliation(db: Database) -> None:
+    """Reconciliation: the review queue with its decisions, consensus provenance, frozen code trees.
+
+    ``disagreements`` keeps one row per disagreement of a consensus layer,
+    keyed stably by the GUIDs of the codings involved, so rerunning
+    ``coder reconcile`` finds the decisions already taken. ``consensus_sources``
+    remembers which codings of a consensus layer reconcile wrote (and why), so
+    a rerun updates exactly those and leaves hand-made codings alone.
+    """
+    db.table("disagreements").create(
+        {
+            "id": int,
+            "layer": str,
+            "key": str,
+            "coder_a": str,
+            "coder_b": str,
+            "transcript_id": str,
+            "start": int,
+            "end": int,
+            "items": str,
+            "status": str,
+            "choice": str,
+            "note": str,
+            "result": str,
+            "verdicts": str,
+            "decided_by": str,
+            "decided_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"layer", "key", "transcript_id", "status"},
+    )
+    db.table("disagreements").create_index(["layer", "key"], unique=True)
+    db.table("disagreements").create_index(["layer", "status"])
+    db.table("consensus_sources").create(
+        {"guid": str, "layer": str, "transcript_id": str, "source": str},
+        pk="guid",
+    )
+    db.table("consensus_sources").create_index(["layer", "transcript_id"])
+    db.table("codebook_versions").create(
+        {
+            "label": str,
+            "guid": str,
+            "name": str,
+            "created_at": str,
+            "created_by": str,
+            "note": str,
+            "codes": str,
+        },
+        pk="label",
+        not_null={"guid", "codes"},
     )

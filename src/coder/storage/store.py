@@ -95,6 +95,10 @@ class Store:
         if not self.db.execute("select 1 from coders where name = ?", [name]).fetchone():
             self.db.table("coders").insert({"name": name, "guid": new_guid(), "kind": kind, "created_at": now()})
 
+    def add_coder(self, name: str, guid: str, kind: str = "coder") -> None:
+        """Register a new coder layer under a known GUID (from another project or a REFI-QDA user)."""
+        self.db.table("coders").insert({"name": name, "guid": guid, "kind": kind, "created_at": now()})
+
     def coders(self) -> list[dict[str, str]]:
         """All coder layers with their kind and GUID."""
         rows = self.db.execute("select name, guid, kind from coders order by name")
@@ -229,6 +233,14 @@ class Store:
             Segment(r[0], r[1], r[2], r[3], r[4], r[5] or "", _loads(r[6], {}))
             for r in self.db.execute(sql, args)
         ]
+
+    def segment_outline(self, transcript_id: str) -> list[Segment]:
+        """A transcript's turns and sentences without lemmas or metadata (cheap for long ones)."""
+        sql = (
+            "select kind, idx, start, end, speaker from segments "
+            "where transcript_id = ? order by start, kind desc"
+        )
+        return [Segment(r[0], r[1], r[2], r[3], r[4]) for r in self.db.execute(sql, [transcript_id])]
 
     def segment_bounds(self, kind: str, transcript_id: str | None = None) -> dict[str, list[tuple[int, int]]]:
         """(start, end) of every segment of ``kind``, per transcript, in order."""
@@ -756,7 +768,9 @@ class Store:
         """Insert a disagreement (layer, key, coders, transcript_id, start, end, items, status ...)."""
         stamp = now()
         row = self._review_row({"note": "", "created_at": stamp, "updated_at": stamp, **fields})
-        return int(self.db.table("disagreements").insert(row).last_pk)
+        row_id = self.db.table("disagreements").insert(row).last_pk
+        assert row_id is not None
+        return int(row_id)
 
     def update_review_item(self, item_id: int, **fields: Any) -> None:
         """Change fields of a disagreement (items, status, choice, note, result, verdicts ...)."""

@@ -1,0 +1,406 @@
+"""Building a consensus coder layer from two coders, and reviewing their disagreements.
+
+``reconcile`` compares the two coders transcript by transcript (the pure
+``coder.reconcile.compare``), refreshes the review queue and then *syncs* the
+consensus layer: it computes the codings the layer should hold (agreements,
+decided disagreements, and under the ``union`` strategy the open ones too)
+and inserts, updates or deletes only the codings it wrote before. Those carry
+GUIDs derived from what produced them and are listed in
+``consensus_sources``, so a rerun changes nothing when nothing changed, and
+codings the lead added to the layer by hand are never touched.
+
+A decision (``decide``) is one transaction: the queue row, the audit entry and
+the re-synced codings of that one transcript. The settings of a layer (its two
+coders, strategy and span rule) are kept as a project setting, so deciding
+later needs no options.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from coder.errors import CoderError
+from coder.reconcile import (
+    CHOICES,
+    Agreed,
+    Cluster,
+    Item,
+    Piece,
+    ReviewItem,
+    carried_choice,
+    choice_pieces,
+    compare,
+    consensus_guid,
+    resolve_merges,
+    verdicts,
+)
+from coder.storage import Store
+from coder.storage.store import now
+from coder.units import nonspace_prefix
+
+STRATEGIES = ("agreed", "union")
+SPAN_MODES = ("union", "intersection")
+Comparison = dict[str, tuple[list[Agreed], list[Cluster]]]
+
+
+def _setting_key(layer: str) -> str:
+    return f"reconcile.{layer}"
+
+
+def layer_settings(store: Store, layer: str) -> dict[str, Any]:
+    """The coders, strategy and span rule a consensus layer was built with."""
+    raw = store.get_setting(_setting_key(layer))
+    if raw is None:
+        raise CoderError(
+            f"{layer!r} has not been built by reconcile", f"run `coder reconcile --coders A,B --into {layer}`"
+        )
+    return dict(json.loads(raw))
+
+
+def _check(store: Store, coders: tuple[str, str], into: str, strategy: str, span: str) -> None:
+    if strategy not in STRATEGIES:
+        raise CoderError(f"unknown strategy {strategy!r}", "use agreed or union")
+    if span not in SPAN_MODES:
+        raise CoderError(f"unknown span rule {span!r}", "use union or intersection")
+    if coders[0] == coders[1] or into in coders or not into.strip():
+        raise CoderError("--into must name a new layer, different from the two coders", "e.g. --into final")
+    kinds = {c["name"]: c["kind"] for c in store.coders()}
+    for name in coders:
+        if name not in kinds:
+            raise CoderError(
+                f"no coder named {name!r} in this project", f"coders: {', '.join(sorted(kinds))}"
+            )
+    if into in kinds and kinds[into] != "consensus":
+        raise CoderError(
+            f"{into!r} is a coder's own layer, not a consensus layer", "choose another --into name"
+        )
+    raw = store.get_setting(_setting_key(into))
+    if raw is not None and tuple(json.loads(raw)["coders"]) != coders:
+        earlier = ",".join(json.loads(raw)["coders"])
+        raise CoderError(
+            f"{into!r} was built from {earlier}", "use another --into name for this pair of coders"
+        )
+
+
+def _items(store: Store, coders: tuple[str, str], transcript_id: str | None = None) -> dict[str, list[Item]]:
+    out: dict[str, list[Item]] = {}
+    for side, coder in zip(("a", "b"), coders, strict=True):
+        for c in store.codings(coder=coder, transcript_id=transcript_id):
+            item = Item(side, c.guid, c.start, c.end, c.code_id, c.memo, c.key_quote)  # type: ignore[arg-type]
+            out.setdefault(c.transcript_id, []).append(item)
+    return out
+
+
+def compare_layers(
+    store: Store, coders: tuple[str, str], span: str, transcript_id: str | None = None
+) -> Comparison:
+    """Agreements and disagreements per transcript between two coders."""
+    by_transcript = _items(store, coders, transcript_id)
+    texts = store.transcript_texts(by_transcript)
+    return {
+        tid: compare(items, nonspace_prefix(texts[tid]), span)  # type: ignore[arg-type]
+        for tid, items in sorted(by_transcript.items())
+    }
+
+
+def reconcile(
+    store: Store,
+    coders: tuple[str, str],
+    into: str = "final",
+    strategy: str = "agreed",
+    span: str = "union",
+    actor: str = "lead",
+) -> dict[str, Any]:
+    """Create or update the consensus layer ``into``; keeps every decision already taken."""
+    _check(store, coders, into, strategy, span)
+    with store.transaction():
+        store.ensure_coder(into, kind="consensus")
+        settings = {"coders": list(coders), "strategy": strategy, "span": span}
+        store.set_setting(_setting_key(into), json.dumps(settings))
+        comparison = compare_layers(store, coders, span)
+        queue = _refresh_queue(store, into, coders, comparison, actor)
+        written = _sync(store, into, comparison, store.transcript_ids())
+        report = {
+            "layer": into,
+            **settings,
+            "agreed": sum(len(a) for a, _ in comparison.values()),
+            "disagreements": queue,
+            "codings": written,
+            "n_final_codings": len(store.codings(coder=into)),
+            "single_coder_transcripts": _single_coder(store, coders),
+        }
+        store.log(actor, "reconcile.run", into, after=report)
+    return report
+
+
+def _single_coder(store: Store, coders: tuple[str, str]) -> dict[str, list[str]]:
+    """Transcripts only one of the two coders has coded: everything there is a disagreement."""
+    coded = [{t for t, *_ in store.coding_spans(c)} for c in coders]
+    return {coders[0]: sorted(coded[0] - coded[1]), coders[1]: sorted(coded[1] - coded[0])}
+
+
+def _refresh_queue(
+    store: Store, layer: str, coders: tuple[str, str], comparison: Comparison, actor: str
+) -> dict[str, int]:
+    """Match the clusters against stored disagreements by key; carry decisions over."""
+    existing = {r.key: r for r in store.review_items(layer)}
+    counts = dict.fromkeys(("open", "decided", "new", "carried", "gone"), 0)
+    fresh: list[tuple[str, Cluster]] = []
+    seen: set[str] = set()
+    for tid, (_, clusters) in comparison.items():
+        for cluster in clusters:
+            seen.add(cluster.key)
+            row = existing.get(cluster.key)
+            if row is None:
+                fresh.append((tid, cluster))
+            else:
+                _update_row(store, row, cluster)
+    known: dict[str, bool] = {}
+    sources: dict[str, ReviewItem] = {}
+    for key, row in existing.items():
+        if key not in seen and row.status != "gone":
+            store.update_review_item(row.id, status="gone")
+            counts["gone"] += 1
+            known.update(row.verdicts)
+            sources.update(dict.fromkeys(row.verdicts, row))
+    for tid, cluster in fresh:
+        counts["new"] += 1
+        counts["carried"] += _add_row(store, layer, coders, tid, cluster, known, sources, actor)
+    for row in store.review_items(layer):
+        if row.status in ("open", "decided"):
+            counts[row.status] += 1
+    counts["total"] = counts["open"] + counts["decided"]
+    return counts
+
+
+def _update_row(store: Store, row: ReviewItem, cluster: Cluster) -> None:
+    """Same codings as before: refresh their spans/codes, and a/b/both/neither's result."""
+    fields: dict[str, Any] = {}
+    if row.items != cluster.items or (row.start, row.end) != (cluster.start, cluster.end):
+        fields.update(items=cluster.items, start=cluster.start, end=cluster.end)
+        if row.choice in ("a", "b", "both", "neither"):
+            fields["result"] = choice_pieces(row.choice, cluster.items)
+    if row.status == "gone":
+        fields["status"] = "decided" if row.choice else "open"
+    if fields:
+        store.update_review_item(row.id, **fields)
+
+
+def _add_row(
+    store: Store,
+    layer: str,
+    coders: tuple[str, str],
+    tid: str,
+    cluster: Cluster,
+    known: dict[str, bool],
+    sources: dict[str, ReviewItem],
+    actor: str,
+) -> int:
+    """Queue a new disagreement, decided already when earlier verdicts cover all its codings."""
+    base: dict[str, Any] = {"layer": layer, "key": cluster.key, "coders": coders, "transcript_id": tid}
+    base.update(start=cluster.start, end=cluster.end, items=cluster.items)
+    carried = carried_choice(cluster.items, known)
+    if carried is None:
+        store.add_review_item(**base, status="open")
+        return 0
+    choice, pieces = carried
+    earlier = sorted({sources[i.guid].id for i in cluster.items}, key=int)
+    first = sources[cluster.items[0].guid]
+    notes = [sources[i.guid].note for i in cluster.items if sources[i.guid].note]
+    note = f"carried over from #{', #'.join(map(str, earlier))}" + (f": {notes[0]}" if notes else "")
+    marks = {i.guid: known[i.guid] for i in cluster.items}
+    new_id = store.add_review_item(
+        **base, status="decided", choice=choice, note=note, result=pieces, verdicts=marks
+    )
+    store.update_review_item(new_id, decided_by=first.decided_by, decided_at=now())
+    store.log(actor, "review.carry", f"{layer}#{new_id}", before={"from": earlier}, after={"choice": choice})
+    return 1
+
+
+def _live_codes(store: Store) -> tuple[set[str], dict[str, str]]:
+    merges = {e.target: e.after["into"] for e in store.audit_entries("code.merge") if e.after}
+    return set(store.codebook().by_id()), resolve_merges(merges)
+
+
+def _desired(
+    store: Store, layer: str, comparison: Comparison, tids: Iterable[str]
+) -> dict[str, tuple[str, Piece, str]]:
+    """GUID -> (transcript, piece, source) of every coding reconcile wants in ``layer``."""
+    strategy = layer_settings(store, layer)["strategy"]
+    live, merged = _live_codes(store)
+    out: dict[str, tuple[str, Piece, str]] = {}
+    taken: set[tuple[str, int, int, str]] = set()
+
+    def want(tid: str, source: str, pieces: Sequence[Piece]) -> None:
+        for i, piece in enumerate(pieces):
+            code = piece.code if piece.code in live else merged.get(piece.code, "")
+            if code not in live or (tid, piece.start, piece.end, code) in taken:
+                continue
+            taken.add((tid, piece.start, piece.end, code))
+            out[consensus_guid(layer, source, i)] = (
+                tid,
+                Piece(piece.start, piece.end, code, piece.memo, piece.key_quote),
+                source,
+            )
+
+    for tid in tids:
+        for agreed in comparison.get(tid, ([], []))[0]:
+            want(tid, agreed.key, agreed.pieces)
+        for row in store.review_items(layer, transcript_id=tid):
+            if row.status == "decided":
+                want(tid, row.key, row.result)
+            elif row.status == "open" and strategy == "union":
+                want(tid, row.key, choice_pieces("both", row.items))
+    return out
+
+
+def _sync(store: Store, layer: str, comparison: Comparison, tids: Iterable[str]) -> dict[str, int]:
+    """Bring the layer's reconcile-made codings in ``tids`` in line with what is wanted."""
+    tids = list(tids)
+    by_tid: dict[str, dict[str, tuple[Piece, str]]] = {}
+    for guid, (tid, piece, source) in _desired(store, layer, comparison, tids).items():
+        by_tid.setdefault(tid, {})[guid] = (piece, source)
+    counts = {"inserted": 0, "updated": 0, "deleted": 0}
+    for tid in tids:
+        wanted = by_tid.get(tid, {})
+        current = {c.guid: c for c in store.codings(coder=layer, transcript_id=tid)}
+        sources = store.consensus_sources(layer, tid)
+        for guid in sources:
+            if guid not in wanted:
+                if guid in current:
+                    store.delete_coding(current[guid].id)
+                    counts["deleted"] += 1
+                store.drop_consensus_source(guid)
+        for guid, (piece, source) in wanted.items():
+            have = current.get(guid)
+            if have is None:
+                store.add_coding(
+                    layer, tid, piece.start, piece.end, piece.code, piece.memo, piece.key_quote, guid
+                )
+                counts["inserted"] += 1
+            elif (have.start, have.end, have.code_id) != (piece.start, piece.end, piece.code):
+                store.update_coding(have.id, start=piece.start, end=piece.end, code_id=piece.code)
+                counts["updated"] += 1
+            if sources.get(guid) != source:
+                store.set_consensus_source(guid, layer, tid, source)
+    return counts
+
+
+# -- the review queue ------------------------------------------------------------
+
+
+def review_queue(store: Store, layer: str = "final", status: str | None = None) -> list[ReviewItem]:
+    """The layer's disagreements in text order (open and decided unless ``status`` says)."""
+    items = store.review_items(layer, status)
+    return items if status else [i for i in items if i.status != "gone"]
+
+
+def decide(
+    store: Store,
+    item_id: int,
+    choice: str,
+    actor: str = "lead",
+    note: str | None = None,
+    edit: Sequence[Piece] | None = None,
+) -> ReviewItem:
+    """Decide one disagreement (a, b, both, neither, or edit with explicit codings)."""
+    row = store.get_review_item(item_id)
+    if choice not in CHOICES:
+        raise CoderError(f"unknown choice {choice!r}", "use a, b, both, neither or edit")
+    if row.status == "gone":
+        raise CoderError(
+            f"disagreement {item_id} no longer exists: its codings changed", "rerun `coder reconcile`"
+        )
+    result = _edit_pieces(store, row, edit) if choice == "edit" else choice_pieces(choice, row.items)
+    note = row.note if note is None else note
+    with store.transaction():
+        store.update_review_item(
+            item_id,
+            status="decided",
+            choice=choice,
+            note=note,
+            result=result,
+            verdicts=verdicts(choice, row.items),
+            decided_by=actor,
+            decided_at=now(),
+        )
+        before = {"choice": row.choice, "note": row.note} if row.choice else None
+        after = {"choice": choice, "note": note, "result": [asdict(p) for p in result]}
+        store.log(actor, "review.decide", f"{row.layer}#{item_id}", before=before, after=after)
+        _resync(store, row)
+    return store.get_review_item(item_id)
+
+
+def reopen(store: Store, item_id: int, actor: str = "lead") -> ReviewItem:
+    """Take a decision back: the disagreement is open again (logged)."""
+    row = store.get_review_item(item_id)
+    if row.status != "decided":
+        raise CoderError(f"disagreement {item_id} is not decided")
+    with store.transaction():
+        store.update_review_item(item_id, status="open", choice=None, result=(), verdicts={}, decided_by=None)
+        store.log(
+            actor, "review.reopen", f"{row.layer}#{item_id}", before={"choice": row.choice, "note": row.note}
+        )
+        _resync(store, row)
+    return store.get_review_item(item_id)
+
+
+def _resync(store: Store, row: ReviewItem) -> None:
+    settings = layer_settings(store, row.layer)
+    coders: tuple[str, str] = (settings["coders"][0], settings["coders"][1])
+    comparison = compare_layers(store, coders, settings["span"], row.transcript_id)
+    _sync(store, row.layer, comparison, [row.transcript_id])
+
+
+def _edit_pieces(store: Store, row: ReviewItem, edit: Sequence[Piece] | None) -> tuple[Piece, ...]:
+    if not edit:
+        raise CoderError("an edit needs at least one coding", "e.g. --edit 120:180:privacy")
+    length = len(store.get_transcript(row.transcript_id).text)
+    for piece in edit:
+        if not 0 <= piece.start < piece.end <= length:
+            raise CoderError(f"span {piece.start}-{piece.end} is outside {row.transcript_id!r} (0-{length})")
+        store.get_code(piece.code)
+    return tuple(edit)
+
+
+def parse_edit(value: str) -> Piece:
+    """``START:END:CODE`` from the command line as a piece."""
+    try:
+        start, end, code = value.split(":", 2)
+        return Piece(int(start), int(end), code.strip())
+    except ValueError:
+        raise CoderError(f"--edit {value!r} is not START:END:CODE", "e.g. --edit 120:180:privacy") from None
+
+
+def review_document(store: Store, item: ReviewItem, context: int = 0) -> dict[str, Any]:
+    """A disagreement as JSON: both coders' codings with their text, the decision."""
+    text = store.get_transcript(item.transcript_id).text
+    book = store.codebook()
+    known = book.by_id()
+
+    def coding(x: Item | Piece) -> dict[str, Any]:
+        path = book.path(x.code) if x.code in known else x.code
+        return {"code": path, "start": x.start, "end": x.end, "text": text[x.start : x.end], "memo": x.memo}
+
+    doc = {
+        "id": item.id,
+        "layer": item.layer,
+        "transcript": item.transcript_id,
+        "start": item.start,
+        "end": item.end,
+        "status": item.status,
+        "a": {"coder": item.coders[0], "codings": [coding(i) for i in item.side("a")]},
+        "b": {"coder": item.coders[1], "codings": [coding(i) for i in item.side("b")]},
+        "choice": item.choice,
+        "note": item.note,
+        "result": [coding(p) for p in item.result],
+        "decided_by": item.decided_by,
+        "decided_at": item.decided_at,
+    }
+    if context:
+        lo, hi = max(0, item.start - context), min(len(text), item.end + context)
+        doc["context"] = {"start": lo, "end": hi, "text": text[lo:hi]}
+    return doc
