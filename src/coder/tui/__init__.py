@@ -1,0 +1,1 @@
+"""The coding terminal UI (Textual). Entry point: ``coder.tui.app.make_app``."""

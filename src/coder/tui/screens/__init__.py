@@ -1,0 +1,1 @@
+"""Screens of the coding UI: home, coding, dialogs, help, search (and extra screens by name)."""

@@ -1,0 +1,554 @@
+"""The agreement screen: per code, how alike two coders are, worst first, down to the quotes.
+
+The lead's question is "which codes are not yet reliable, and why?", so the
+screen is one drill-down in three views of a ``ContentSwitcher`` rather than
+three stacked screens: the code table (worst alpha first), the disagreeing
+segments of one code, and one disagreement in context with A's and B's codes
+side by side. Escape walks back one view; from the code table it closes the
+screen. The toggles (units, level, coder pair) recompute the whole report.
+
+The report and the disagreement list come from ``coder.services.agreement``
+and run in thread workers that open their own ``Store`` on the project folder
+(a sqlite connection is never shared with a thread). A worker returns its
+result tagged with the request it answers; one handler routes results and
+reports failures, and drops answers to requests that are no longer current.
+The context view reads one transcript and two coders' codings on the screen's
+own store: small reads, done on the main thread.
+
+| Key | Action |
+| --- | --- |
+| ↑ ↓ | choose a code / a disagreement |
+| ⏎ | list the disagreements of the code / show the disagreement in context |
+| n / p | next / previous disagreement (in context) |
+| u | sentence or turn units |
+| l | code or theme level |
+| c | next pair of coders (when more than two coders have coded) |
+| r | compute again |
+| esc | back one view (closes the screen from the code table) |
+| q | close the screen |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from coder.errors import CoderError
+from coder.services.agreement import agreement_report, disagreements
+from coder.services.project import open_project
+from coder.storage import Store
+from coder.tui.widgets.status import TitleBar
+
+if TYPE_CHECKING:
+    from coder.tui.context import TuiContext
+
+Row = dict[str, Any]
+RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004, p. 241)
+BAR_WIDTH = 10
+EIGHTHS = " ▏▎▍▌▋▊▉"
+TEXT_WIDTH = 72
+CODE_WIDTH = 38
+CODE_COLUMNS = ("code", "n A", "n B", "both", "% agree", "κ", "α", "AC1", "span J", "uncoded", "α bar")
+LIST_COLUMNS = ("transcript", "unit", "applied by", "text")
+
+
+# -- pure helpers --------------------------------------------------------------------------
+
+
+def worst_first(rows: list[Row]) -> list[Row]:
+    """Codes by alpha, lowest first; codes whose alpha is undefined come last."""
+    return sorted(
+        rows, key=lambda r: (r["krippendorff_alpha"] is None, r["krippendorff_alpha"] or 0.0, r["code"])
+    )
+
+
+def reading(alpha: float | None) -> tuple[str, str]:
+    """(symbol, theme colour name) of Krippendorff's reading of an alpha value."""
+    if alpha is None:
+        return "·", "foreground-muted"
+    if alpha >= RELIABLE:
+        return "✓", "success"
+    return ("~", "warning") if alpha >= TENTATIVE else ("✗", "error")
+
+
+def alpha_bar(alpha: float, width: int = BAR_WIDTH) -> str:
+    """A bar of full and eighth blocks, ``width`` cells for alpha 1 (empty at or below 0)."""
+    eighths = round(max(0.0, min(1.0, alpha)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
+
+
+def trimmed(text: str, width: int = TEXT_WIDTH) -> str:
+    """One line of at most ``width`` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def short_path(path: str, width: int = CODE_WIDTH) -> str:
+    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays."""
+    parts = path.split("/")
+    if len(path) <= width or len(parts) == 1:
+        return trimmed(path, width)
+    parts.pop(0)
+    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
+        parts.pop(0)
+    return trimmed("…/" + "/".join(parts), width)
+
+
+def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str, str]]:
+    """Every pair of coders (A before B alphabetically); pairs with ``me`` in them first."""
+    pairs = list(combinations(sorted(candidates), 2))
+    return sorted(pairs, key=lambda pair: me not in pair)
+
+
+def fill_table(
+    table: DataTable[Any], labels: Sequence[str], rows: list[list[Text]], keys: Sequence[str] = ()
+) -> None:
+    """Replace a table's columns and rows, each column as wide as its widest cell.
+
+    Fixed widths lay the table out at once; auto widths would wait for the
+    table's next idle, and a screenshot taken before it shows cut columns.
+    """
+    table.clear(columns=True)
+    for i, label in enumerate(labels):
+        width = max([len(label), *(r[i].cell_len for r in rows)])
+        table.add_column(Text(label, justify=(rows[0][i].justify if rows else None) or "left"), width=width)
+    for i, cells in enumerate(rows):
+        table.add_row(*cells, key=keys[i] if keys else None)
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+# -- what the workers answer, and the context of one disagreement -------------------------
+
+Request = tuple[tuple[str, str], str, str]  # coders, unit, and the level (report) or code id (list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's result with the request it answers (stale answers are dropped)."""
+
+    kind: str  # "report" or "disagreements"
+    request: Request
+    value: Any
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """A disagreeing unit with its neighbours and each coder's codings overlapping it."""
+
+    lines: list[tuple[str | None, str, bool]]  # speaker, text, is the disagreeing unit
+    total: int  # units of this kind in the transcript
+    codings: tuple[list[tuple[str, int, int, str]], list[tuple[str, int, int, str]]]  # path, start, end, text
+
+
+def unit_context(store: Store, coders: tuple[str, str], row: Row, unit: str) -> UnitContext:
+    """The unit of a disagreement row, the units before and after it, and both coders' codings on it."""
+    tid, start, end = row["transcript"], row["start"], row["end"]
+    text = store.get_transcript(tid).text
+    segments = store.segments(tid, unit)
+    at = next((i for i, s in enumerate(segments) if s.start == start), row["unit"])
+    lines = [(s.speaker, text[s.start : s.end], i == at) for i, s in enumerate(segments) if abs(i - at) <= 1]
+    codebook = store.codebook()
+    paths = {c.id: codebook.path(c.id) for c in codebook.codes}
+
+    def overlapping(coder: str) -> list[tuple[str, int, int, str]]:
+        found = [c for c in store.codings(coder=coder, transcript_id=tid) if c.start < end and c.end > start]
+        return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
+
+    return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))
+
+
+# -- the screen ------------------------------------------------------------------------------
+
+
+class AgreementScreen(Screen[None]):
+    """Agreement per code between two coders, worst first; ⏎ drills down to the disagreeing quotes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_code", "disagreements", key_display="⏎", priority=True),
+        Binding("enter", "open_disagreement", "in context", key_display="⏎", priority=True),
+        Binding("n", "step(1)", "next"),
+        Binding("p", "step(-1)", "previous"),
+        Binding("u", "toggle_unit", "sentence / turn"),
+        Binding("l", "toggle_level", "code / theme"),
+        Binding("c", "next_pair", "other coders"),
+        Binding("r", "refresh", "compute again", show=False),
+        Binding("escape", "back", "back"),
+        Binding("q", "close", "close", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    AgreementScreen {
+        layout: vertical;
+        & #ag-overall { height: auto; padding: 0 1; background: $boost; }
+        & #ag-views { height: 1fr; }
+        & #ag-views > Vertical { height: 1fr; }
+        & DataTable { height: 1fr; }
+        & .ag-heading { height: auto; padding: 0 1; background: $panel; text-style: bold; }
+        & #ag-detail { height: 2; padding: 0 1; background: $boost; color: $text-muted; }
+        & #ag-context-text {
+            height: auto; max-height: 60%; padding: 0 1; border: round $primary 50%;
+            border-title-color: $text;
+        }
+        & #ag-sides { height: 1fr; }
+        & .ag-side { width: 1fr; height: 1fr; padding: 0 1; border: round $primary 50%; }
+        & .ag-side.-applied { border: round $success; }
+        & .ag-side.-missing { border: round $warning; }
+        & .ag-side:focus { border: round $accent; }
+    }
+    """
+
+    unit: reactive[str] = reactive("sentence", init=False)
+    """The units compared: ``sentence`` or ``turn``."""
+
+    level: reactive[str] = reactive("code", init=False)
+    """``code``: every code of the tree; ``theme``: codes rolled up to their themes."""
+
+    view: reactive[str] = reactive("codes", init=False)
+    """The view shown: ``codes``, ``disagreements`` or ``context``."""
+
+    def __init__(
+        self,
+        source: Store | TuiContext,
+        coders: tuple[str, str] | None = None,
+        unit: str = "sentence",
+        level: str = "code",
+    ) -> None:
+        """``source`` is the project's store (or the app's context); ``coders`` None picks a pair."""
+        super().__init__()
+        self.store: Store = source if isinstance(source, Store) else source.store
+        self.me: str | None = None if isinstance(source, Store) else source.coder
+        self.pairs: list[tuple[str, str]] = [coders] if coders else []
+        self.coders: tuple[str, str] | None = coders
+        self.set_reactive(AgreementScreen.unit, unit)
+        self.set_reactive(AgreementScreen.level, level)
+        self.report: dict[str, Any] | None = None
+        self.rows: list[Row] = []
+        self.code: Row | None = None
+        self.disagreeing: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(f"coder · {self.store.get_setting('name', '') or self.store.root.name} · agreement")
+        yield Static("", id="ag-overall")
+        with ContentSwitcher(initial="ag-codes-view", id="ag-views"):
+            with Vertical(id="ag-codes-view"):
+                yield DataTable(id="ag-codes", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="ag-detail")
+            with Vertical(id="ag-disagreements-view"):
+                yield Static("", id="ag-code-heading", classes="ag-heading")
+                yield DataTable(id="ag-disagreements", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="ag-context-view"):
+                yield Static("", id="ag-context-heading", classes="ag-heading")
+                yield VerticalScroll(Static("", id="ag-context-body"), id="ag-context-text")
+                with Horizontal(id="ag-sides"):
+                    yield VerticalScroll(Static("", id="ag-a-body"), id="ag-side-a", classes="ag-side")
+                    yield VerticalScroll(Static("", id="ag-b-body"), id="ag-side-b", classes="ag-side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.pairs:
+            self.pairs = coder_pairs(self._coders_with_codings(), self.me)
+        if not self.pairs:
+            self._say("Agreement needs two coders who have both coded: import or code a second layer first.")
+            return
+        self.coders = self.coders or self.pairs[0]
+        self.app.theme_changed_signal.subscribe(self, self._recolour)
+        self._compute()
+        self.query_one("#ag-codes", DataTable).focus()
+
+    def _coders_with_codings(self) -> list[str]:
+        people = [c["name"] for c in self.store.coders() if c["kind"] == "coder"]
+        return [name for name in people if any(self.store.code_counts(name).values())]
+
+    # -- watchers ------------------------------------------------------------------------------
+
+    def watch_unit(self) -> None:
+        self._compute()
+
+    def watch_level(self) -> None:
+        self._compute()
+
+    def watch_view(self, view: str) -> None:
+        self.query_one(ContentSwitcher).current = f"ag-{view}-view"
+        focus = {"codes": "#ag-codes", "disagreements": "#ag-disagreements", "context": "#ag-context-text"}
+        self.query_one(focus[view]).focus()
+        self.refresh_bindings()
+
+    # -- workers -----------------------------------------------------------------------------------
+
+    def _compute(self) -> None:
+        """Start computing the report for the current coders, unit and level."""
+        if self.coders is None:
+            return
+        a, b = self.coders
+        self._say(f"computing agreement of {a} (A) and {b} (B) on {self.unit} units…")
+        self._report_worker((self.coders, self.unit, self.level))
+
+    @work(thread=True, exclusive=True, group="ag-report", exit_on_error=False)
+    def _report_worker(self, request: Request) -> Answer:
+        store = open_project(self.store.root)  # this thread's own connection
+        try:
+            coders, unit, level = request
+            report = agreement_report(store, coders, unit, level="theme" if level == "theme" else "code")
+            return Answer("report", request, report)
+        finally:
+            store.close()
+
+    @work(thread=True, exclusive=True, group="ag-disagreements", exit_on_error=False)
+    def _disagreements_worker(self, request: Request) -> Answer:
+        store = open_project(self.store.root)
+        try:
+            coders, unit, code_id = request
+            return Answer("disagreements", request, disagreements(store, coders, code_id, unit))
+        finally:
+            store.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Route a worker's answer (if still wanted) or report its failure."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, CoderError):
+                text = error.message + (f" — {error.hint}" if error.hint else "")
+            else:
+                text = f"agreement failed: {type(error).__name__}: {error}"
+            self._say(text, error=True)
+            self.notify(text, severity="error")
+        elif event.state == WorkerState.SUCCESS and isinstance(answer := event.worker.result, Answer):
+            code_id = self.code["code_id"] if self.code else None
+            if answer.kind == "report" and answer.request == (self.coders, self.unit, self.level):
+                self._show_report(answer.value)
+            elif answer.kind == "disagreements" and answer.request == (self.coders, self.unit, code_id):
+                self._show_disagreements(answer.value)
+
+    # -- handlers -----------------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#ag-codes")
+    def _code_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.rows):
+            self.query_one("#ag-detail", Static).update(self._detail(self.rows[event.cursor_row]))
+
+    @on(DataTable.RowSelected, "#ag-codes")
+    def _code_clicked(self) -> None:
+        self.action_open_code()
+
+    @on(DataTable.RowSelected, "#ag-disagreements")
+    def _disagreement_clicked(self) -> None:
+        self.action_open_disagreement()
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that apply to the current view."""
+        if action in ("open_code", "toggle_unit", "toggle_level", "refresh"):
+            return self.view == "codes" and self.coders is not None
+        if action == "next_pair":
+            return self.view == "codes" and len(self.pairs) > 1
+        if action == "open_disagreement":
+            return self.view == "disagreements"
+        if action == "step":
+            return self.view == "context"
+        return True
+
+    def action_open_code(self) -> None:
+        """List the segments where only one coder applied the highlighted code."""
+        table = self.query_one("#ag-codes", DataTable)
+        if self.coders is None or not self.rows or table.cursor_row >= len(self.rows):
+            return
+        self.code = self.rows[table.cursor_row]
+        self.disagreeing = []
+        fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, [])
+        self.query_one("#ag-code-heading", Static).update(f"{self.code['code']} — finding disagreements…")
+        self.view = "disagreements"
+        self._disagreements_worker((self.coders, self.unit, self.code["code_id"]))
+
+    def action_open_disagreement(self) -> None:
+        """Show the highlighted disagreement in its context."""
+        table = self.query_one("#ag-disagreements", DataTable)
+        if 0 <= table.cursor_row < len(self.disagreeing):
+            self._show_context(self.disagreeing[table.cursor_row])
+            self.view = "context"
+
+    def action_step(self, step: int) -> None:
+        """Show the next (1) or previous (-1) disagreement of the code."""
+        table = self.query_one("#ag-disagreements", DataTable)
+        row = table.cursor_row + step
+        if 0 <= row < len(self.disagreeing):
+            table.move_cursor(row=row)
+            self._show_context(self.disagreeing[row])
+
+    def action_toggle_unit(self) -> None:
+        """Compare sentences or whole speaker turns."""
+        self.unit = "turn" if self.unit == "sentence" else "sentence"
+
+    def action_toggle_level(self) -> None:
+        """Report every code, or the themes with their codes rolled up."""
+        self.level = "theme" if self.level == "code" else "code"
+
+    def action_next_pair(self) -> None:
+        """Compare the next pair of coders."""
+        if self.coders in self.pairs:
+            self.coders = self.pairs[(self.pairs.index(self.coders) + 1) % len(self.pairs)]
+            self._compute()
+
+    def action_refresh(self) -> None:
+        """Compute the report again (after codings changed)."""
+        self._compute()
+
+    def action_back(self) -> None:
+        """Back one view; from the code table, close the screen."""
+        if self.view == "context":
+            self.view = "disagreements"
+        elif self.view == "disagreements":
+            self.view = "codes"
+        else:
+            self.action_close()
+
+    def action_close(self) -> None:
+        """Close the agreement screen."""
+        if len(self.app.screen_stack) > 1:
+            self.dismiss(None)
+
+    # -- showing results -----------------------------------------------------------------------------
+
+    def _recolour(self, _theme: object) -> None:
+        if self.report is not None:  # the bars' colours come from the theme
+            table = self.query_one("#ag-codes", DataTable)
+            row = table.cursor_row
+            self._show_report(self.report)
+            table.move_cursor(row=row)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.query_one("#ag-overall", Static).update(Content.styled(text, "$error" if error else ""))
+
+    def _show_report(self, report: dict[str, Any]) -> None:
+        self.report, self.rows = report, worst_first(report["codes"])
+        a, b = report["coders"]
+        self.query_one(TitleBar).set_right(
+            f"A {a} · B {b} · {report['unit']} units · {report['level']} level · "
+            f"{report['n_units']} units in {len(report['transcripts'])} transcripts"
+        )
+        self.query_one("#ag-overall", Static).update(self._overall(report))
+        table = self.query_one("#ag-codes", DataTable)
+        colours = self.app.get_css_variables()
+        cells = [self._cells(row, colours) for row in self.rows]
+        fill_table(table, CODE_COLUMNS, cells, [row["code_id"] for row in self.rows])
+        detail = self._detail(self.rows[0]) if self.rows else Content("No code was applied by either coder.")
+        self.query_one("#ag-detail", Static).update(detail)
+        if self.rows:
+            table.move_cursor(row=0)
+
+    def _overall(self, report: dict[str, Any]) -> Content:
+        o = report["overall"]
+        symbol, colour = reading(o["krippendorff_alpha"])
+        return Content.assemble(
+            (f"Overall ({o['n_codes']} codes pooled, {o['n_decisions']} decisions)  ", "bold"),
+            (f"α {_num(o['krippendorff_alpha'], 3)} {symbol} ", f"bold ${colour}"),
+            (f"{o['interpretation'].get('krippendorff_alpha', '')}", f"${colour}"),
+            f" · κ {_num(o['cohen_kappa'])} · AC1 {_num(o['gwet_ac1'])}",
+            f" · {_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
+        )
+
+    def _cells(self, row: Row, colours: dict[str, str]) -> list[Text]:
+        alpha = row["krippendorff_alpha"]
+        symbol, colour = reading(alpha)
+        style = colours.get(colour, "")
+        if alpha is None:
+            bar = Text("undefined: " + row["undefined"].get("krippendorff_alpha", ""), style="dim")
+        else:
+            bar = Text(alpha_bar(alpha), style=style)
+        counts = [str(row[k]) for k in ("n_a", "n_b", "n_both")]
+        first = [*counts, _pct(row["percent_agreement"]), _num(row["cohen_kappa"])]
+        after = [_num(row["gwet_ac1"]), _num(row["span_jaccard"]), _pct(row["neither_share"])]
+        shown = "—" if alpha is None else f"{alpha:.3f} {symbol}"
+        return [
+            Text(short_path(row["code"])),
+            *(Text(v, justify="right") for v in first),
+            Text(shown, style=f"bold {style}".strip(), justify="right"),
+            *(Text(v, justify="right") for v in after),
+            bar,
+        ]
+
+    def _detail(self, row: Row) -> Content:
+        alpha = row["krippendorff_alpha"]
+        labels = row["interpretation"]
+        figures = f"α {_num(alpha, 3)} {labels.get('krippendorff_alpha', '')}"
+        if alpha is None:
+            figures = f"α undefined: {row['undefined'].get('krippendorff_alpha')}"
+        return Content.assemble(
+            (row["code"], "bold"),
+            f"  {figures} · κ {_num(row['cohen_kappa'])} {labels.get('cohen_kappa', '')}",
+            f" · A {row['n_a']}, B {row['n_b']}, both {row['n_both']} units · ⏎ the disagreements\n",
+            ("✓ reliable ≥ .800 · ~ tentative ≥ .667 · ✗ unreliable (Krippendorff 2004)", "dim"),
+        )
+
+    def _show_disagreements(self, rows: list[Row]) -> None:
+        assert self.code is not None and self.coders is not None
+        self.disagreeing = rows
+        cells = []
+        for row in rows:
+            who, name = ("A", self.coders[0]) if row["applied_by"] == "a" else ("B", self.coders[1])
+            where = [Text(row["transcript"], style="bold"), Text(f"{self.unit} {row['unit'] + 1}")]
+            cells.append([*where, Text(f"{who} only ({name})"), Text(trimmed(row["text"]))])
+        fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, cells)
+        count = f"{len(rows)} disagreeing {self.unit}{'s' if len(rows) != 1 else ''}"
+        a, b = self.coders
+        self.query_one("#ag-code-heading", Static).update(
+            f"{self.code['code']} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
+            f"both {self.code['n_both']})" + ("" if rows else " · the two coders agree on every unit")
+        )
+
+    def _show_context(self, row: Row) -> None:
+        assert self.code is not None and self.coders is not None
+        ctx = unit_context(self.store, self.coders, row, self.unit)
+        heading = f"{row['transcript']} · {self.unit} {row['unit'] + 1} of {ctx.total} · {self.code['code']}"
+        self.query_one("#ag-context-heading", Static).update(heading)
+        parts: list[str | tuple[str, str]] = []
+        for speaker, text, here in ctx.lines:
+            parts.append((f"{speaker or '—'}  ", "bold $secondary" if here else "dim"))
+            parts.append((text + "\n", "bold on $accent 35%" if here else "dim"))
+        self.query_one("#ag-context-body", Static).update(Content.assemble(*parts).rstrip())
+        for side, name, codes, codings in zip(
+            "ab", self.coders, (row["codes_a"], row["codes_b"]), ctx.codings, strict=True
+        ):
+            box = self.query_one(f"#ag-side-{side}")
+            applied = row["applied_by"] == side
+            box.set_class(applied, "-applied")
+            box.set_class(not applied, "-missing")
+            box.border_title = f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
+            self.query_one(f"#ag-{side}-body", Static).update(self._side(codes, codings))
+
+    def _side(self, codes: list[str], codings: list[tuple[str, int, int, str]]) -> Content:
+        assert self.code is not None
+        path = self.code["code"]
+        parts: list[str | tuple[str, str]] = [(f"codes on this {self.unit}\n", "bold")]
+        for code in codes or ["(none)"]:
+            hit = code == path or code.startswith(path + "/")
+            parts.append((f"  {'▶' if hit else '·'} {code}\n", "bold $accent" if hit else ""))
+        parts.append(("\ncodings overlapping it\n", "bold"))
+        for code, start, end, text in codings:
+            parts.append((f"  {code}", "bold"))
+            parts.append((f"  chars {start}–{end}\n", "dim"))
+            parts.append((f"    “{trimmed(text, 60)}”\n", "italic"))
+        if not codings:
+            parts.append(("  (none)\n", "dim"))
+        return Content.assemble(*parts).rstrip()

@@ -1,0 +1,99 @@
+"""The help screen: every key of the screen below, hidden ones included.
+
+Built from the ``BINDINGS`` of the screen and of the coder widgets on it (and
+the app's), so it cannot drift from what the keys really do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.keys import format_key
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+ARROWS = {"up": "↑", "down": "↓", "left": "←", "right": "→", "enter": "⏎", "escape": "esc", "tab": "⇥"}
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+def key_label(key: str) -> str:
+    """'shift+up,K' -> '⇧↑ / K'."""
+    shown = []
+    for part in key.split(","):
+        *mods, name = part.strip().split("+")
+        label = ARROWS.get(name) or format_key(name)
+        prefix = "".join("⇧" if m == "shift" else f"{m}+" for m in mods)
+        shown.append(prefix + label)
+    return " / ".join(shown)
+
+
+def rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what) for each binding with a description, merging repeated descriptions."""
+    merged: dict[str, list[str]] = {}
+    for item in bindings:
+        binding = item if isinstance(item, Binding) else Binding(*item)
+        what = binding.tooltip or binding.description
+        if what and binding.action not in ("help_quit",):
+            merged.setdefault(what, []).append(key_label(binding.key))
+    return [(_join(keys), what) for what, keys in merged.items()]
+
+
+def _join(keys: list[str]) -> str:
+    """'1 / 2 / … / 9' is shown as '1–9'."""
+    if len(keys) > 3 and all(k.isdigit() for k in keys):
+        return f"{keys[0]}–{keys[-1]}"
+    return " / ".join(keys)
+
+
+def sections_for(screen: Screen[Any], app: App[Any]) -> list[Section]:
+    """Key tables for a screen: the screen, each coder widget type on it, the app."""
+    found: list[Section] = [(_title(type(screen)), rows(screen.BINDINGS))]
+    seen: set[type[DOMNode]] = set()
+    for widget in screen.query("*"):
+        kind = type(widget)
+        if kind not in seen and kind.__module__.startswith("coder.tui") and "BINDINGS" in vars(kind):
+            seen.add(kind)
+            found.append((_title(kind), rows(kind.BINDINGS)))
+    found.append(("Everywhere", [*rows(app.BINDINGS), ("ctrl+p", "command palette: every action by name")]))
+    return [s for s in found if s[1]]
+
+
+def _title(kind: type[DOMNode]) -> str:
+    doc = (kind.__doc__ or kind.__name__).strip().splitlines()[0]
+    return f"{kind.__name__} — {doc}"
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys, grouped by where they work."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "close"),
+    ]
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="help-dialog") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "esc / q close"
+            for title, entries in self.sections:
+                table = Table(title=Text(title, style="bold"), title_justify="left", box=None, expand=True)
+                table.add_column("key", style="bold", no_wrap=True, width=18)
+                table.add_column("does")
+                for keys, what in entries:
+                    table.add_row(keys, what)
+                yield Static(table)
+
+    def action_close(self) -> None:
+        """Back to where you were."""
+        self.dismiss()

@@ -1,0 +1,160 @@
+"""The home screen: the transcripts with this coder's progress, and the codebook.
+
+Progress counts only this coder's codings (blind coding holds here too). The
+table is rebuilt when the screen comes back into view, because the coding
+screen may have changed one transcript's progress; that is one pass over the
+coder's spans, not a reload of codings.
+
+| Key | Action |
+| --- | --- |
+| ↑ ↓ | choose a transcript |
+| ⏎ | open it on the coding screen |
+| / | filter: words match id or attributes, ``key=value`` matches one attribute |
+| esc | clear the filter |
+| tab | switch between the transcripts and the codebook tab |
+| A R B T | agreement, review, codebook merge, themes (when installed) |
+| q | quit |
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
+
+from coder.services import session as ops
+from coder.services.session import TranscriptRow
+from coder.tui.context import TuiContext
+from coder.tui.messages import OpenTranscript
+from coder.tui.registry import EXTRA_SCREENS
+from coder.tui.widgets.code_tree import code_colors
+from coder.tui.widgets.status import TitleBar
+
+BAR_WIDTH = 10
+
+
+def progress_bar(done: int, total: int) -> Text:
+    """A ten-cell bar and 'done/total'."""
+    filled = round(BAR_WIDTH * done / total) if total else 0
+    bar = Text("█" * filled, style="bold")
+    bar.append("░" * (BAR_WIDTH - filled), style="dim")
+    bar.append(f" {done}/{total}")
+    return bar
+
+
+class HomeScreen(Screen[None]):
+    """Transcripts table (filterable) and the codebook with definitions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "filter", key_display="/"),
+        Binding("escape", "clear_filter", "clear filter", show=False),
+        Binding("q", "app.quit", "quit"),
+        *(
+            Binding(e.key, f"app.open_screen('{e.name}')", e.title, show=False)
+            for e in EXTRA_SCREENS
+            if e.key
+        ),
+    ]
+
+    def __init__(self, ctx: TuiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rows: list[TranscriptRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(f"coder · {self.ctx.study} · coder {self.ctx.coder}")
+        with TabbedContent(id="home-tabs"):
+            with TabPane("Transcripts", id="tab-transcripts"):
+                yield Input(
+                    placeholder="filter: words, or key=value (e.g. gemeente=Zwolle)", id="home-filter"
+                )
+                yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
+            with TabPane("Codebook", id="tab-codebook"):
+                yield DataTable(id="codes", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        table.add_columns("transcript", "attributes", "words", "my progress", "codings", "done")
+        self.query_one("#codes", DataTable).add_columns("code", "my codings", "definition")
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        """Also runs when the screen is first shown: read progress then, and after each coding session."""
+        self.reload()
+
+    # -- handlers ----------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#transcripts")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.post_message(OpenTranscript(event.row_key.value))
+
+    @on(Input.Changed, "#home-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#home-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#transcripts", DataTable).focus()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Type a filter."""
+        self.query_one(TabbedContent).active = "tab-transcripts"
+        self.query_one("#home-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Show all transcripts again."""
+        self.query_one("#home-filter", Input).value = ""
+        self.query_one("#transcripts", DataTable).focus()
+
+    # -- public methods ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read this coder's progress and the codebook again."""
+        self.rows = ops.transcript_rows(self.ctx.store, self.ctx.coder)
+        self._fill(self.query_one("#home-filter", Input).value)
+        self._fill_codes()
+        done = sum(r.done for r in self.rows)
+        self.query_one(TitleBar).set_right(f"{len(self.rows)} transcripts · {done} done by you")
+
+    def _fill(self, query: str) -> None:
+        table = self.query_one("#transcripts", DataTable)
+        current = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            if ops.row_matches(row, query):
+                table.add_row(
+                    Text(row.id, style="bold"),
+                    " · ".join(row.attributes.values()),
+                    Text(f"{row.words:,}", justify="right"),
+                    progress_bar(row.coded_sentences, row.sentences),
+                    Text(str(row.codings), justify="right"),
+                    "✓" if row.done else "",
+                    key=row.id,
+                )
+        if table.row_count:
+            table.move_cursor(row=min(current, table.row_count - 1))
+
+    def _fill_codes(self) -> None:
+        table = self.query_one("#codes", DataTable)
+        table.clear()
+        codebook = ops.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+        colors = code_colors(codebook)
+        counts = self.ctx.store.code_counts(self.ctx.coder)
+        for code in codebook.tree_order():
+            depth = codebook.path(code.id).count("/")
+            name = Text("  " * depth + "● ", style=Style(color=colors[code.id]))
+            name.append(code.name + (" (mine)" if code.origin == "coder" else ""))
+            definition = code.description.split("\n")[0]
+            table.add_row(
+                name, Text(str(counts.get(code.id, 0)), justify="right"), definition[:90], key=code.id
+            )

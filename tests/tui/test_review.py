@@ -1,0 +1,290 @@
+"""The review screen driven with Pilot: decide with one key, notes, adjust, resume, undo.
+
+The project is the two-coder project of ``tests/test_reconcile.py`` (anna and
+bram, near-duplicate added codes), reconciled into ``final``: four
+disagreements, one of them a conflict (anna ``handelingsverlegenheid``, bram
+``spanningsveld`` on the same T02 sentence).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.content import Content
+from textual.widgets import DataTable, Input, Static
+
+from coder.services.codebook import load_codebook_file
+from coder.services.project import init_project, open_project
+from coder.services.reconcile import decide, reconcile, review_queue
+from coder.services.transcripts import import_transcripts
+from coder.storage import Store
+from coder.tui.screens.log import LogScreen
+from coder.tui.screens.merge import MergeScreen
+from coder.tui.screens.review import ReviewScreen, context_span, first_open
+from coder.tui.widgets.status import TitleBar
+from tests.conftest import CODEBOOK_YAML
+from tests.test_reconcile import add_two_coders, span
+
+INTERVIEWS = Path(__file__).parents[1] / "data" / "interviews"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reconciled two-coder project, built once (importing runs spaCy)."""
+    folder = tmp_path_factory.mktemp("review-template")
+    store, _ = init_project(folder / "p", name="Sociale teams")
+    import_transcripts(store, sorted(INTERVIEWS.glob("*.txt")))
+    (folder / "codebook.yaml").write_text(CODEBOOK_YAML, encoding="utf-8")
+    load_codebook_file(store, folder / "codebook.yaml")
+    add_two_coders(store)
+    reconcile(store, ("anna", "bram"), "final")
+    store.close()
+    return folder / "p"
+
+
+@pytest.fixture
+def project(template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the reconciled project."""
+    shutil.copytree(template, tmp_path / "p")
+    store = open_project(tmp_path / "p")
+    yield store
+    store.close()
+
+
+class ReviewApp(App[None]):
+    """The smallest host: pushes the review screen and records what it posts."""
+
+    def __init__(self, screen: ReviewScreen) -> None:
+        super().__init__()
+        self.review = screen
+        self.decided: list[Any] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.review)
+
+    def on_review_screen_decided(self, message: ReviewScreen.Decided) -> None:
+        self.decided.append(message.item)
+
+
+def shown(screen: ReviewScreen, selector: str) -> str:
+    """The plain text a Static shows."""
+    rendered = screen.query_one(selector, Static).render()
+    return rendered.plain if isinstance(rendered, Content) else str(rendered)
+
+
+def progress(screen: ReviewScreen) -> str:
+    """The progress the title bar shows."""
+    assert screen.query_one(TitleBar).right == screen.progress
+    return str(screen.progress)
+
+
+def final(store: Store) -> set[tuple[str, int, int, str]]:
+    """The consensus layer's codings."""
+    return {(c.transcript_id, c.start, c.end, c.code_id) for c in store.codings(coder="final")}
+
+
+def test_first_open_wraps_round(project: Store) -> None:
+    items = review_queue(project)
+    assert first_open(items) == 0
+    assert first_open(items, len(items) - 1) == 0
+    lo, hi = context_span(project, items[0])
+    assert lo <= items[0].start < items[0].end <= hi
+
+
+async def test_one_key_decides_and_moves_on(project: Store) -> None:
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.review
+        assert progress(screen) == "1 of 4 · 4 open"
+        first = screen.current
+        assert first is not None
+        assert screen.query_one("#rv-side-a").border_title == "A · anna"
+        await pilot.press("a")
+        await pilot.pause()
+        assert progress(screen) == "2 of 4 · 3 open"
+        assert app.decided and app.decided[0].id == first.id and app.decided[0].choice == "a"
+    stored = project.get_review_item(first.id)
+    assert (stored.status, stored.choice, stored.decided_by) == ("decided", "a", "lead")
+    assert project.audit_entries("review.decide")[-1].target == f"final#{first.id}"
+
+
+async def test_conflict_shows_both_sides_and_takes_a_note(project: Store) -> None:
+    conflict = next(
+        q for q in review_queue(project) if q.transcript_id == "T02" and q.side("a") and q.side("b")
+    )
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.review
+        while screen.current is not None and screen.current.id != conflict.id:
+            await pilot.press("right")
+        assert "Handelingsverlegenheid" in shown(screen, "#rv-a-body")
+        assert "Spanningsveld" in shown(screen, "#rv-b-body")
+        assert "But some things I just can't do." in shown(screen, "#rv-context-body")
+        await pilot.press("m")
+        assert screen.query_one("#rv-note", Input).has_focus
+        await pilot.press(*"fits B", "enter")
+        await pilot.press("2")
+        await pilot.pause()
+    stored = project.get_review_item(conflict.id)
+    assert (stored.choice, stored.note) == ("both", "fits B")
+    cant = span(project, "T02", "But some things I just can't do.")
+    assert {("T02", *cant, "handelingsverlegenheid"), ("T02", *cant, "spanningsveld")} <= final(project)
+
+
+async def test_adjust_neither_undo_and_resume(project: Store) -> None:
+    items = review_queue(project)
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.review
+        await pilot.press("n")  # the first: neither
+        await pilot.pause()
+        await pilot.press("e")  # the second: adjusted
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#edit-code", Input).value = "eigen-kracht"
+        second = items[1]
+        dialog.query_one("#edit-span", Input).value = f"{second.start}-{second.end}"
+        dialog.query_one("#edit-span", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert progress(screen) == "3 of 4 · 2 open"
+        await pilot.press("left", "u")
+        await pilot.pause()
+        assert progress(screen) == "2 of 4 · 3 open"
+    assert project.get_review_item(items[0].id).choice == "neither"
+    assert project.get_review_item(items[1].id).status == "open"
+    assert ("T01", second.start, second.end, "eigen-kracht") not in final(project)
+    assert [e.action for e in project.audit_entries() if e.action.startswith("review.")] == [
+        "review.decide",
+        "review.decide",
+        "review.reopen",
+    ]
+    resumed = ReviewApp(ReviewScreen(project, "lead"))
+    async with resumed.run_test(size=(120, 40)):
+        assert resumed.review.current is not None and resumed.review.current.id == items[1].id
+        assert progress(resumed.review) == "2 of 4 · 3 open"
+
+
+async def test_edit_with_a_bad_code_is_refused_and_nothing_changes(project: Store) -> None:
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#edit-code", Input).value = "no-such-code"
+        app.screen.query_one("#edit-code", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.review.current is not None and app.review.current.status == "open"
+    assert project.audit_entries("review.decide") == []
+
+
+async def test_empty_queue_says_what_to_do(tmp_path: Path) -> None:
+    store, _ = init_project(tmp_path / "empty")
+    app = ReviewApp(ReviewScreen(store, "lead"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "coder reconcile" in shown(app.review, "#rv-heading")
+        await pilot.press("a")  # nothing to decide: no error
+
+
+# -- the codebook merge screen and the log screen, hosted the same way --------------------
+
+
+class HostApp(App[None]):
+    """Pushes any screen over the default screen."""
+
+    def __init__(self, screen: Any) -> None:
+        super().__init__()
+        self.hosted = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.hosted)
+
+
+async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Store) -> None:
+    total = len(project.codings())
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.hosted
+        assert screen.query_one("#mg-added", DataTable).row_count == 4
+        best = screen.suggestions[0]
+        assert {best.source.id, best.target.id} == {"privacy", "privacywetgeving"}
+        assert "compound" in cells(screen.query_one("#mg-suggestions", DataTable), 0)[3]
+        await pilot.press("m")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not project.has_code(best.source.id)
+        assert screen.query_one("#mg-added", DataTable).row_count == 3
+        werk = screen.suggestions[0]
+        assert {werk.source.id, werk.target.id} == {"werkdruk", "werkbelasting"}
+        await pilot.press("k")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert all({s.source.id, s.target.id} != {"werkdruk", "werkbelasting"} for s in screen.suggestions)
+    assert len(project.codings()) == total
+    assert [e.action for e in project.audit_entries()][-2:] == ["code.merge", "code.keep_separate"]
+
+
+async def test_merge_screen_renames_the_focused_code(project: Store) -> None:
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.hosted.query_one("#mg-added", DataTable).focus()
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Privacy en gegevens"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert project.get_code("privacy").name == "Privacy en gegevens"
+    assert project.audit_entries("code.edit")[-1].after == {"name": "Privacy en gegevens"}
+
+
+async def test_log_screen_lists_newest_first_and_filters(project: Store) -> None:
+    decide(project, review_queue(project)[0].id, "a", "lead", note="logged")
+    app = HostApp(LogScreen(project))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        table = app.hosted.query_one(DataTable)
+        assert table.row_count == len(project.audit_entries())
+        assert cells(table, 0)[2] == "review.decide"
+        assert '"note": "logged"' in shown(app.hosted, "#log-detail-body")
+        await pilot.press("slash", *"reconcile")
+        await pilot.pause()
+        assert table.row_count == 1 and cells(table, 0)[2] == "reconcile.run"
+        await pilot.press("escape")
+        assert table.has_focus
+
+
+def cells(table: DataTable[Any], row: int) -> list[str]:
+    """The plain text of a table row."""
+    return [getattr(c, "plain", str(c)) for c in table.get_row_at(row)]
+
+
+@pytest.mark.parametrize(("name", "cls"), [("review", ReviewScreen), ("merge", MergeScreen)])
+async def test_the_coding_app_hosts_the_screens(project: Store, name: str, cls: type) -> None:
+    from coder.tui.app import make_app
+
+    app = make_app(project, "lead", cursor_blink=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.action_open_screen(name)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, cls)
+        assert getattr(app.screen, "actor", None) == "lead"
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, cls)
