@@ -119,7 +119,9 @@ def _write_csv(report: dict[str, Any], path: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the per-code table as CSV.",
 )
-@click.option("--aligned", is_flag=True, help="Before and after the lead's code merges, and rolled up to themes.")
+@click.option(
+    "--aligned", is_flag=True, help="Before and after the lead's code merges, and rolled up to themes."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def agreement(

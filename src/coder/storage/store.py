@@ -93,7 +93,9 @@ class Store:
     def ensure_coder(self, name: str, kind: str = "coder") -> None:
         """Register a coder layer (a person, a second round, or a consensus)."""
         if not self.db.execute("select 1 from coders where name = ?", [name]).fetchone():
-            self.db.table("coders").insert({"name": name, "guid": new_guid(), "kind": kind, "created_at": now()})
+            self.db.table("coders").insert(
+                {"name": name, "guid": new_guid(), "kind": kind, "created_at": now()}
+            )
 
     def add_coder(self, name: str, guid: str, kind: str = "coder") -> None:
         """Register a new coder layer under a known GUID (from another project or a REFI-QDA user)."""
@@ -214,7 +216,16 @@ class Store:
             "insert into segments (transcript_id, kind, idx, start, end, speaker, lemmas, meta) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (transcript_id, s.kind, s.index, s.start, s.end, s.speaker, s.lemmas, _dumps(s.meta) if s.meta else None)
+                (
+                    transcript_id,
+                    s.kind,
+                    s.index,
+                    s.start,
+                    s.end,
+                    s.speaker,
+                    s.lemmas,
+                    _dumps(s.meta) if s.meta else None,
+                )
                 for s in segments
             ),
         )
@@ -813,7 +824,9 @@ class Store:
             Codebook(r["name"] or "", tuple(codes)),
         )
 
-    def save_codebook_version(self, label: str, codebook: Codebook, actor: str, note: str = "") -> CodebookVersion:
+    def save_codebook_version(
+        self, label: str, codebook: Codebook, actor: str, note: str = ""
+    ) -> CodebookVersion:
         """Freeze a copy of a code tree under a new label."""
         self.db.table("codebook_versions").insert(
             {
@@ -837,7 +850,9 @@ class Store:
         """A frozen code tree by label, or UnknownIdError."""
         rows = list(self.db.table("codebook_versions").rows_where("label = ?", [label]))
         if not rows:
-            raise UnknownIdError(f"no code tree version {label!r}", "list them with `coder codebook versions`")
+            raise UnknownIdError(
+                f"no code tree version {label!r}", "list them with `coder codebook versions`"
+            )
         return self._codebook_version(rows[0])
 
     def codebook_versions(self) -> list[CodebookVersion]:
