@@ -9,9 +9,11 @@ import pytest
 
 from coder.errors import CoderError
 from coder.model import Code, Codebook, Segment, Transcript
+from coder.services import finding, reading
 from coder.services import session as ops
 from coder.services.codebook import add_code, load_codebook_file
-from coder.services.session import Selection, Session
+from coder.services.reading import Selection
+from coder.services.session import Session
 from coder.storage import Store, open_store
 
 TEXT = (
@@ -58,17 +60,17 @@ def project(store: Store, codebook_file: Path) -> Store:
 
 
 @pytest.fixture
-def doc(project: Store) -> ops.TranscriptDoc:
+def doc(project: Store) -> reading.TranscriptDoc:
     """T01 as the coding screen reads it."""
-    return ops.load_doc(project, "T01")
+    return reading.load_doc(project, "T01")
 
 
-def quote(doc: ops.TranscriptDoc, sel: Selection) -> str:
+def quote(doc: reading.TranscriptDoc, sel: Selection) -> str:
     """The selected text."""
     return doc.text[sel.start : sel.end]
 
 
-def test_sentences_turns_and_respondents(doc: ops.TranscriptDoc) -> None:
+def test_sentences_turns_and_respondents(doc: reading.TranscriptDoc) -> None:
     assert [doc.text[s.start : s.end] for s in doc.sentences[:3]] == [
         "Hoe begint een huisbezoek?",
         "Ik kom binnen en ik luister.",
@@ -78,41 +80,41 @@ def test_sentences_turns_and_respondents(doc: ops.TranscriptDoc) -> None:
     assert doc.sentence_at(doc.sentences[2].start + 3) == 2
 
 
-def test_move_extend_and_shrink_back(doc: ops.TranscriptDoc) -> None:
-    sel = ops.move(doc, ops.select_sentence(doc, 0), 1)
+def test_move_extend_and_shrink_back(doc: reading.TranscriptDoc) -> None:
+    sel = reading.move(doc, reading.select_sentence(doc, 0), 1)
     assert quote(doc, sel) == "Ik kom binnen en ik luister."
-    grown = ops.extend(doc, ops.extend(doc, sel, 1), 1)
+    grown = reading.extend(doc, reading.extend(doc, sel, 1), 1)
     assert quote(doc, grown).startswith("Ik kom") and quote(doc, grown).endswith("generalistisch.")
-    assert ops.extend(doc, ops.extend(doc, grown, -1), -1) == sel
-    up = ops.extend(doc, sel, -1)
+    assert reading.extend(doc, reading.extend(doc, grown, -1), -1) == sel
+    up = reading.extend(doc, sel, -1)
     assert (up.first, up.last) == (0, 1)
-    assert ops.move(doc, sel, -5).head == 0 and ops.move(doc, sel, 99).head == len(doc.sentences) - 1
+    assert reading.move(doc, sel, -5).head == 0 and reading.move(doc, sel, 99).head == len(doc.sentences) - 1
 
 
-def test_word_trimming_keeps_at_least_one_word(doc: ops.TranscriptDoc) -> None:
-    sel = ops.select_sentence(doc, 1)
-    narrowed = ops.move_end(doc.text, ops.move_start(doc.text, sel, 1), -1)
+def test_word_trimming_keeps_at_least_one_word(doc: reading.TranscriptDoc) -> None:
+    sel = reading.select_sentence(doc, 1)
+    narrowed = reading.move_end(doc.text, reading.move_start(doc.text, sel, 1), -1)
     assert quote(doc, narrowed) == "kom binnen en ik"
-    widened = ops.move_start(doc.text, ops.move_end(doc.text, narrowed, 1), -1)
+    widened = reading.move_start(doc.text, reading.move_end(doc.text, narrowed, 1), -1)
     assert quote(doc, widened) == "Ik kom binnen en ik luister."
-    one = ops.select_span(doc, sel.start, sel.start + 2)
-    assert ops.move_start(doc.text, one, 1) == one and ops.move_end(doc.text, one, -1) == one
-    assert quote(doc, ops.move_end(doc.text, sel, 1)) == "Ik kom binnen en ik luister. Mensen"
+    one = reading.select_span(doc, sel.start, sel.start + 2)
+    assert reading.move_start(doc.text, one, 1) == one and reading.move_end(doc.text, one, -1) == one
+    assert quote(doc, reading.move_end(doc.text, sel, 1)) == "Ik kom binnen en ik luister. Mensen"
 
 
-def test_extending_keeps_a_trimmed_start(doc: ops.TranscriptDoc) -> None:
-    trimmed = ops.move_start(doc.text, ops.select_sentence(doc, 1), 1)
-    assert quote(doc, ops.extend(doc, trimmed, 1)).startswith("kom binnen")
+def test_extending_keeps_a_trimmed_start(doc: reading.TranscriptDoc) -> None:
+    trimmed = reading.move_start(doc.text, reading.select_sentence(doc, 1), 1)
+    assert quote(doc, reading.extend(doc, trimmed, 1)).startswith("kom binnen")
 
 
-def test_select_turn(doc: ops.TranscriptDoc) -> None:
-    turn = ops.select_turn(doc, ops.select_sentence(doc, 2))
+def test_select_turn(doc: reading.TranscriptDoc) -> None:
+    turn = reading.select_turn(doc, reading.select_sentence(doc, 2))
     assert quote(doc, turn).startswith("Ik kom") and quote(doc, turn).endswith("generalistisch.")
 
 
-def test_coverage_and_next_uncoded(doc: ops.TranscriptDoc) -> None:
+def test_coverage_and_next_uncoded(doc: reading.TranscriptDoc) -> None:
     s = doc.sentences
-    cover = ops.Coverage(doc, [(s[1].start + 3, s[2].start + 2)])
+    cover = reading.Coverage(doc, [(s[1].start + 3, s[2].start + 2)])
     assert cover.covered == 2
     assert cover.next_uncoded(0, 1) == 3
     assert cover.next_uncoded(3, 1) == 5, "sentence 4 is the interviewer's"
@@ -124,7 +126,7 @@ def test_coverage_and_next_uncoded(doc: ops.TranscriptDoc) -> None:
 def test_blind_codebook_hides_other_coders_codes(project: Store) -> None:
     add_code(project, "Van bram", "bram", "generalistisch")
     add_code(project, "Van anna", "anna")
-    visible = {c.name for c in ops.visible_codebook(project.codebook(), "anna").codes}
+    visible = {c.name for c in finding.visible_codebook(project.codebook(), "anna").codes}
     assert "Van anna" in visible and "Van bram" not in visible and "Eigen kracht" in visible
 
 
@@ -133,34 +135,34 @@ def test_blind_codebook_hides_children_of_hidden_codes() -> None:
         Code("a", "g", "A", origin="coder", created_by="bram"),
         Code("b", "g", "B", parent_id="a"),
     )
-    assert ops.visible_codebook(Codebook("x", codes), "anna").codes == ()
+    assert finding.visible_codebook(Codebook("x", codes), "anna").codes == ()
 
 
 def test_fuzzy_codes_rank_close_names_first() -> None:
     codes = [Code(i, "g", name) for i, name in [("a", "Eigen kracht"), ("b", "Generalistisch werken")]]
-    assert [c.id for c in ops.fuzzy_codes(codes, "gener")] == ["b"]
-    assert [c.id for c in ops.fuzzy_codes(codes, "")] == ["a", "b"]
-    assert ops.fuzzy_codes(codes, "généralist")[0].id == "b"
-    assert ops.fuzzy_codes(codes, "zzz") == []
+    assert [c.id for c in finding.fuzzy_codes(codes, "gener")] == ["b"]
+    assert [c.id for c in finding.fuzzy_codes(codes, "")] == ["a", "b"]
+    assert finding.fuzzy_codes(codes, "généralist")[0].id == "b"
+    assert finding.fuzzy_codes(codes, "zzz") == []
 
 
 def test_search_by_lemma_and_literally(project: Store) -> None:
-    hits = ops.search(project, "hulpvragen", "T01")
+    hits = finding.search(project, "hulpvragen", "T01")
     assert [h.snippet for h in hits] == ["Mensen hebben vaak meer hulpvragen."]
-    assert [h.snippet for h in ops.search(project, "binnen en ik")] == ["Ik kom binnen en ik luister."]
-    assert ops.search(project, "  ") == []
+    assert [h.snippet for h in finding.search(project, "binnen en ik")] == ["Ik kom binnen en ik luister."]
+    assert finding.search(project, "  ") == []
 
 
 def test_transcript_rows_count_only_this_coder(project: Store) -> None:
-    s = ops.load_doc(project, "T01").sentences
+    s = reading.load_doc(project, "T01").sentences
     anna = Session(project, "anna")
     anna.apply("T01", s[1].start, s[2].end, "eigen-kracht")
     Session(project, "bram").apply("T01", s[3].start, s[3].end, "eigen-kracht")
     anna.set_done("T01", True)
-    (row,) = ops.transcript_rows(project, "anna")
+    (row,) = finding.transcript_rows(project, "anna")
     assert (row.sentences, row.coded_sentences, row.codings, row.done) == (6, 2, 1, True)
-    assert ops.row_matches(row, "gemeente=zwol") and ops.row_matches(row, "T01")
-    assert not ops.row_matches(row, "gemeente=Deventer")
+    assert finding.row_matches(row, "gemeente=zwol") and finding.row_matches(row, "T01")
+    assert not finding.row_matches(row, "gemeente=Deventer")
 
 
 def test_remember_coder(project: Store) -> None:
@@ -182,7 +184,7 @@ def committed(store: Store) -> list[tuple[int, int, str, str, bool]]:
 
 def test_every_action_is_committed_and_undoable(project: Store) -> None:
     session = Session(project, "anna")
-    s = ops.load_doc(project, "T01").sentences
+    s = reading.load_doc(project, "T01").sentences
     applied = session.apply("T01", s[1].start, s[1].end, "eigen-kracht").added[0]
     session.set_span(applied.id, s[1].start, s[2].end)
     session.set_coding_memo(applied.id, "mooi")

@@ -31,8 +31,8 @@ from coder.services.session import Session
 from coder.services.transcripts import import_transcripts
 from coder.storage import Store
 from coder.tui.context import TuiContext
-from coder.tui.screens.agreement import (
-    AgreementScreen,
+from coder.tui.screens.agreement import AgreementScreen
+from coder.tui.widgets.agreement_table import (
     alpha_bar,
     coder_pairs,
     reading,

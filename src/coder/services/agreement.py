@@ -10,6 +10,9 @@ themselves are pure and live in ``coder.agreement``.
 ``privacywetgeving`` counted as ``privacy``) and ``level="theme"`` rolls every
 code up to its theme, so the same data can be reported before and after the
 code tree was aligned.
+
+``unit_context`` serves the lead's drill-down: one disagreeing unit with its
+neighbours and each coder's codings overlapping it, read from the store.
 """
 
 from __future__ import annotations
@@ -271,3 +274,29 @@ def _unit_detail(
         "codes_a": codes_by[0],
         "codes_b": codes_by[1],
     }
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """A disagreeing unit with its neighbours and each coder's codings overlapping it."""
+
+    lines: list[tuple[str | None, str, bool]]  # speaker, text, is the disagreeing unit
+    total: int  # units of this kind in the transcript
+    codings: tuple[list[tuple[str, int, int, str]], list[tuple[str, int, int, str]]]  # path, start, end, text
+
+
+def unit_context(store: Store, coders: tuple[str, str], row: dict[str, Any], unit: str) -> UnitContext:
+    """The unit of a disagreement row, the units before and after it, and both coders' codings on it."""
+    tid, start, end = row["transcript"], row["start"], row["end"]
+    text = store.get_transcript(tid).text
+    segments = store.segments(tid, unit)
+    at = next((i for i, s in enumerate(segments) if s.start == start), row["unit"])
+    lines = [(s.speaker, text[s.start : s.end], i == at) for i, s in enumerate(segments) if abs(i - at) <= 1]
+    codebook = store.codebook()
+    paths = {c.id: codebook.path(c.id) for c in codebook.codes}
+
+    def overlapping(coder: str) -> list[tuple[str, int, int, str]]:
+        found = [c for c in store.codings(coder=coder, transcript_id=tid) if c.start < end and c.end > start]
+        return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
+
+    return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coder.services.session import Clock, SearchHit, Session
+from coder.services.finding import SearchHit
+from coder.services.session import Clock, Session
 from coder.storage import Store
 
 

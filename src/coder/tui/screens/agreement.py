@@ -12,8 +12,9 @@ and run in thread workers that open their own ``Store`` on the project folder
 (a sqlite connection is never shared with a thread). A worker returns its
 result tagged with the request it answers; one handler routes results and
 reports failures, and drops answers to requests that are no longer current.
-The context view reads one transcript and two coders' codings on the screen's
-own store: small reads, done on the main thread.
+The context view (``unit_context``) reads one transcript and two coders'
+codings on the screen's own store: small reads, done on the main thread. The
+tables' cells and lines are made in ``coder.tui.widgets.agreement_table``.
 
 | Key | Action |
 | --- | --- |
@@ -30,9 +31,7 @@ own store: small reads, done on the main thread.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -47,98 +46,30 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
-from coder.services.agreement import agreement_report, disagreements
+from coder.services.agreement import agreement_report, disagreements, unit_context
 from coder.services.project import open_project
 from coder.storage import Store
+from coder.tui.widgets.agreement_table import (
+    CODE_COLUMNS,
+    Row,
+    code_cells,
+    code_detail,
+    coder_pairs,
+    fill_table,
+    overall_line,
+    side_lines,
+    trimmed,
+    worst_first,
+)
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
     from coder.tui.context import TuiContext
 
-Row = dict[str, Any]
-RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004, p. 241)
-BAR_WIDTH = 10
-EIGHTHS = " ▏▎▍▌▋▊▉"
-TEXT_WIDTH = 72
-CODE_WIDTH = 38
-CODE_COLUMNS = ("code", "n A", "n B", "both", "% agree", "κ", "α", "AC1", "span J", "uncoded", "α bar")
 LIST_COLUMNS = ("transcript", "unit", "applied by", "text")
 
 
-# -- pure helpers --------------------------------------------------------------------------
-
-
-def worst_first(rows: list[Row]) -> list[Row]:
-    """Codes by alpha, lowest first; codes whose alpha is undefined come last."""
-    return sorted(
-        rows, key=lambda r: (r["krippendorff_alpha"] is None, r["krippendorff_alpha"] or 0.0, r["code"])
-    )
-
-
-def reading(alpha: float | None) -> tuple[str, str]:
-    """(symbol, theme colour name) of Krippendorff's reading of an alpha value."""
-    if alpha is None:
-        return "·", "foreground-muted"
-    if alpha >= RELIABLE:
-        return "✓", "success"
-    return ("~", "warning") if alpha >= TENTATIVE else ("✗", "error")
-
-
-def alpha_bar(alpha: float, width: int = BAR_WIDTH) -> str:
-    """A bar of full and eighth blocks, ``width`` cells for alpha 1 (empty at or below 0)."""
-    eighths = round(max(0.0, min(1.0, alpha)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
-
-
-def trimmed(text: str, width: int = TEXT_WIDTH) -> str:
-    """One line of at most ``width`` characters, with an ellipsis when cut."""
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
-
-
-def short_path(path: str, width: int = CODE_WIDTH) -> str:
-    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays."""
-    parts = path.split("/")
-    if len(path) <= width or len(parts) == 1:
-        return trimmed(path, width)
-    parts.pop(0)
-    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
-        parts.pop(0)
-    return trimmed("…/" + "/".join(parts), width)
-
-
-def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str, str]]:
-    """Every pair of coders (A before B alphabetically); pairs with ``me`` in them first."""
-    pairs = list(combinations(sorted(candidates), 2))
-    return sorted(pairs, key=lambda pair: me not in pair)
-
-
-def fill_table(
-    table: DataTable[Any], labels: Sequence[str], rows: list[list[Text]], keys: Sequence[str] = ()
-) -> None:
-    """Replace a table's columns and rows, each column as wide as its widest cell.
-
-    Fixed widths lay the table out at once; auto widths would wait for the
-    table's next idle, and a screenshot taken before it shows cut columns.
-    """
-    table.clear(columns=True)
-    for i, label in enumerate(labels):
-        width = max([len(label), *(r[i].cell_len for r in rows)])
-        table.add_column(Text(label, justify=(rows[0][i].justify if rows else None) or "left"), width=width)
-    for i, cells in enumerate(rows):
-        table.add_row(*cells, key=keys[i] if keys else None)
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
-
-
-# -- what the workers answer, and the context of one disagreement -------------------------
+# -- what the workers answer ----------------------------------------------------------------
 
 Request = tuple[tuple[str, str], str, str]  # coders, unit, and the level (report) or code id (list)
 
@@ -150,32 +81,6 @@ class Answer:
     kind: str  # "report" or "disagreements"
     request: Request
     value: Any
-
-
-@dataclass(frozen=True)
-class UnitContext:
-    """A disagreeing unit with its neighbours and each coder's codings overlapping it."""
-
-    lines: list[tuple[str | None, str, bool]]  # speaker, text, is the disagreeing unit
-    total: int  # units of this kind in the transcript
-    codings: tuple[list[tuple[str, int, int, str]], list[tuple[str, int, int, str]]]  # path, start, end, text
-
-
-def unit_context(store: Store, coders: tuple[str, str], row: Row, unit: str) -> UnitContext:
-    """The unit of a disagreement row, the units before and after it, and both coders' codings on it."""
-    tid, start, end = row["transcript"], row["start"], row["end"]
-    text = store.get_transcript(tid).text
-    segments = store.segments(tid, unit)
-    at = next((i for i, s in enumerate(segments) if s.start == start), row["unit"])
-    lines = [(s.speaker, text[s.start : s.end], i == at) for i, s in enumerate(segments) if abs(i - at) <= 1]
-    codebook = store.codebook()
-    paths = {c.id: codebook.path(c.id) for c in codebook.codes}
-
-    def overlapping(coder: str) -> list[tuple[str, int, int, str]]:
-        found = [c for c in store.codings(coder=coder, transcript_id=tid) if c.start < end and c.end > start]
-        return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
-
-    return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))
 
 
 # -- the screen ------------------------------------------------------------------------------
@@ -345,7 +250,7 @@ class AgreementScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#ag-codes")
     def _code_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows):
-            self.query_one("#ag-detail", Static).update(self._detail(self.rows[event.cursor_row]))
+            self.query_one("#ag-detail", Static).update(code_detail(self.rows[event.cursor_row]))
 
     @on(DataTable.RowSelected, "#ag-codes")
     def _code_clicked(self) -> None:
@@ -447,59 +352,15 @@ class AgreementScreen(Screen[None]):
             f"A {a} · B {b} · {report['unit']} units · {report['level']} level · "
             f"{report['n_units']} units in {len(report['transcripts'])} transcripts"
         )
-        self.query_one("#ag-overall", Static).update(self._overall(report))
+        self.query_one("#ag-overall", Static).update(overall_line(report))
         table = self.query_one("#ag-codes", DataTable)
         colours = self.app.get_css_variables()
-        cells = [self._cells(row, colours) for row in self.rows]
+        cells = [code_cells(row, colours) for row in self.rows]
         fill_table(table, CODE_COLUMNS, cells, [row["code_id"] for row in self.rows])
-        detail = self._detail(self.rows[0]) if self.rows else Content("No code was applied by either coder.")
+        detail = code_detail(self.rows[0]) if self.rows else Content("No code was applied by either coder.")
         self.query_one("#ag-detail", Static).update(detail)
         if self.rows:
             table.move_cursor(row=0)
-
-    def _overall(self, report: dict[str, Any]) -> Content:
-        o = report["overall"]
-        symbol, colour = reading(o["krippendorff_alpha"])
-        return Content.assemble(
-            (f"Overall ({o['n_codes']} codes pooled, {o['n_decisions']} decisions)  ", "bold"),
-            (f"α {_num(o['krippendorff_alpha'], 3)} {symbol} ", f"bold ${colour}"),
-            (f"{o['interpretation'].get('krippendorff_alpha', '')}", f"${colour}"),
-            f" · κ {_num(o['cohen_kappa'])} · AC1 {_num(o['gwet_ac1'])}",
-            f" · {_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
-        )
-
-    def _cells(self, row: Row, colours: dict[str, str]) -> list[Text]:
-        alpha = row["krippendorff_alpha"]
-        symbol, colour = reading(alpha)
-        style = colours.get(colour, "")
-        if alpha is None:
-            bar = Text("undefined: " + row["undefined"].get("krippendorff_alpha", ""), style="dim")
-        else:
-            bar = Text(alpha_bar(alpha), style=style)
-        counts = [str(row[k]) for k in ("n_a", "n_b", "n_both")]
-        first = [*counts, _pct(row["percent_agreement"]), _num(row["cohen_kappa"])]
-        after = [_num(row["gwet_ac1"]), _num(row["span_jaccard"]), _pct(row["neither_share"])]
-        shown = "—" if alpha is None else f"{alpha:.3f} {symbol}"
-        return [
-            Text(short_path(row["code"])),
-            *(Text(v, justify="right") for v in first),
-            Text(shown, style=f"bold {style}".strip(), justify="right"),
-            *(Text(v, justify="right") for v in after),
-            bar,
-        ]
-
-    def _detail(self, row: Row) -> Content:
-        alpha = row["krippendorff_alpha"]
-        labels = row["interpretation"]
-        figures = f"α {_num(alpha, 3)} {labels.get('krippendorff_alpha', '')}"
-        if alpha is None:
-            figures = f"α undefined: {row['undefined'].get('krippendorff_alpha')}"
-        return Content.assemble(
-            (row["code"], "bold"),
-            f"  {figures} · κ {_num(row['cohen_kappa'])} {labels.get('cohen_kappa', '')}",
-            f" · A {row['n_a']}, B {row['n_b']}, both {row['n_both']} units · ⏎ the disagreements\n",
-            ("✓ reliable ≥ .800 · ~ tentative ≥ .667 · ✗ unreliable (Krippendorff 2004)", "dim"),
-        )
 
     def _show_disagreements(self, rows: list[Row]) -> None:
         assert self.code is not None and self.coders is not None
@@ -535,20 +396,6 @@ class AgreementScreen(Screen[None]):
             box.set_class(applied, "-applied")
             box.set_class(not applied, "-missing")
             box.border_title = f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
-            self.query_one(f"#ag-{side}-body", Static).update(self._side(codes, codings))
-
-    def _side(self, codes: list[str], codings: list[tuple[str, int, int, str]]) -> Content:
-        assert self.code is not None
-        path = self.code["code"]
-        parts: list[str | tuple[str, str]] = [(f"codes on this {self.unit}\n", "bold")]
-        for code in codes or ["(none)"]:
-            hit = code == path or code.startswith(path + "/")
-            parts.append((f"  {'▶' if hit else '·'} {code}\n", "bold $accent" if hit else ""))
-        parts.append(("\ncodings overlapping it\n", "bold"))
-        for code, start, end, text in codings:
-            parts.append((f"  {code}", "bold"))
-            parts.append((f"  chars {start}–{end}\n", "dim"))
-            parts.append((f"    “{trimmed(text, 60)}”\n", "italic"))
-        if not codings:
-            parts.append(("  (none)\n", "dim"))
-        return Content.assemble(*parts).rstrip()
+            self.query_one(f"#ag-{side}-body", Static).update(
+                side_lines(self.unit, self.code["code"], codes, codings)
+            )

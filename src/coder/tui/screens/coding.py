@@ -39,8 +39,10 @@ from textual.widgets import Footer
 
 from coder.errors import CoderError
 from coder.model import Code, Coding
-from coder.services import session as ops
-from coder.services.session import Change, Coverage, SearchHit, Selection
+from coder.services import finding, reading
+from coder.services.finding import SearchHit
+from coder.services.reading import Coverage, Selection
+from coder.services.session import Change
 from coder.storage import open_store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
@@ -99,12 +101,12 @@ class CodingScreen(Screen[None]):
     def __init__(self, ctx: TuiContext, transcript_id: str, span: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.doc = ops.load_doc(ctx.store, transcript_id)
+        self.doc = reading.load_doc(ctx.store, transcript_id)
         self.codings: dict[int, Coding] = {
             c.id: c for c in ctx.store.codings(coder=ctx.coder, transcript_id=transcript_id)
         }
         self.coverage = Coverage(self.doc, ((c.start, c.end) for c in self.codings.values()))
-        self.codebook = ops.visible_codebook(ctx.store.codebook(), ctx.coder)
+        self.codebook = finding.visible_codebook(ctx.store.codebook(), ctx.coder)
         self.done = ctx.store.is_done(transcript_id, ctx.coder)
         self.editing: Coding | None = None
         self._span = span
@@ -131,9 +133,9 @@ class CodingScreen(Screen[None]):
         pane = self.query_one(CodebookPane)
         pane.border_title, pane.border_subtitle = "Codebook", "/ filter"
         if self._span:
-            start = ops.select_span(self.doc, *self._span)
+            start = reading.select_span(self.doc, *self._span)
         else:
-            start = ops.select_sentence(self.doc, self.coverage.next_uncoded(-1, 1) or 0)
+            start = reading.select_sentence(self.doc, self.coverage.next_uncoded(-1, 1) or 0)
         view.load(self.doc, start)
         self._show_codebook()
         view.set_codings(self.codings.values())
@@ -145,7 +147,7 @@ class CodingScreen(Screen[None]):
     # -- handlers ----------------------------------------------------------------------
 
     def on_transcript_view_selection_changed(self, event: TranscriptView.SelectionChanged) -> None:
-        here = ops.overlapping(self.codings.values(), event.selection.start, event.selection.end)
+        here = reading.overlapping(self.codings.values(), event.selection.start, event.selection.end)
         tree = self.query_one(CodeTree)
         names = self.codebook.by_id()
         shown = tree.focused_code if tree.has_focus else (names.get(here[0].code_id) if here else None)
@@ -193,7 +195,7 @@ class CodingScreen(Screen[None]):
         if action == "recent":
             return len(self.ctx.session.recent) > int(str(parameters[0])) if parameters else None
         if action in NEEDS_CODING:
-            return sel is not None and bool(ops.overlapping(self.codings.values(), sel.start, sel.end))
+            return sel is not None and bool(reading.overlapping(self.codings.values(), sel.start, sel.end))
         if action == "undo":
             return self.ctx.session.can_undo
         if action == "redo":
@@ -269,7 +271,7 @@ class CodingScreen(Screen[None]):
         if found is None:
             self.notify("no uncoded respondent sentence that way", timeout=3)
         else:
-            view.selection = ops.select_sentence(self.doc, found)
+            view.selection = reading.select_sentence(self.doc, found)
 
     def action_done(self) -> None:
         """Mark the transcript done (or not done again)."""
@@ -326,7 +328,7 @@ class CodingScreen(Screen[None]):
 
     def _with_coding(self, question: str, then: Callable[[Coding], Any]) -> None:
         sel = self.query_one(TranscriptView).selection
-        here = ops.overlapping(self.codings.values(), sel.start, sel.end) if sel else []
+        here = reading.overlapping(self.codings.values(), sel.start, sel.end) if sel else []
         if len(here) == 1:
             then(here[0])
         elif here:
@@ -349,7 +351,7 @@ class CodingScreen(Screen[None]):
         self.editing = coding
         view = self.query_one(TranscriptView)
         view.editing = coding.id
-        view.selection = ops.select_span(self.doc, coding.start, coding.end)
+        view.selection = reading.select_span(self.doc, coding.start, coding.end)
         view.focus()
 
     def _stop_span_edit(self) -> None:
@@ -373,7 +375,7 @@ class CodingScreen(Screen[None]):
         """Run in a worker thread: a connection of its own, closed afterwards."""
         store = open_store(self.ctx.store.root)
         try:
-            return ops.search(store, query, transcript_id)
+            return finding.search(store, query, transcript_id)
         finally:
             store.close()
 
@@ -386,7 +388,7 @@ class CodingScreen(Screen[None]):
             return
         view = self.query_one(TranscriptView)
         view.set_hits([(h.start, h.end) for h in answer[1] if h.transcript_id == self.transcript_id])
-        view.selection = ops.select_span(self.doc, hit.start, hit.end)
+        view.selection = reading.select_span(self.doc, hit.start, hit.end)
 
     # -- public methods ----------------------------------------------------------------------
 
@@ -411,7 +413,7 @@ class CodingScreen(Screen[None]):
                 self.codings[coding.id] = coding
                 self.coverage.add(coding.start, coding.end)
         if change.codes or change.dropped_codes:
-            self.codebook = ops.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+            self.codebook = finding.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
             tree.show_codes(self.codebook, tree.counts)
             self._show_codebook()
         if change.done and change.done[0] == self.transcript_id:

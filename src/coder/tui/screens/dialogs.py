@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from coder.model import Code, Codebook
-from coder.services.session import fuzzy_codes
+from coder.services.finding import fuzzy_codes
 
 T = TypeVar("T")
 

@@ -28,8 +28,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 
-from coder.services import session as ops
-from coder.services.session import TranscriptRow
+from coder.services import finding
+from coder.services.finding import TranscriptRow
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
 from coder.tui.registry import EXTRA_SCREENS
@@ -120,7 +120,7 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read this coder's progress and the codebook again."""
-        self.rows = ops.transcript_rows(self.ctx.store, self.ctx.coder)
+        self.rows = finding.transcript_rows(self.ctx.store, self.ctx.coder)
         self._fill(self.query_one("#home-filter", Input).value)
         self._fill_codes()
         done = sum(r.done for r in self.rows)
@@ -131,7 +131,7 @@ class HomeScreen(Screen[None]):
         current = table.cursor_row
         table.clear()
         for row in self.rows:
-            if ops.row_matches(row, query):
+            if finding.row_matches(row, query):
                 table.add_row(
                     Text(row.id, style="bold"),
                     " · ".join(row.attributes.values()),
@@ -147,7 +147,7 @@ class HomeScreen(Screen[None]):
     def _fill_codes(self) -> None:
         table = self.query_one("#codes", DataTable)
         table.clear()
-        codebook = ops.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+        codebook = finding.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
         colors = code_colors(codebook)
         counts = self.ctx.store.code_counts(self.ctx.coder)
         for code in codebook.tree_order():

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
-from coder.services.session import SearchHit
+from coder.services.finding import SearchHit
 from coder.tui.screens.dialogs import Dialog
 
 Searcher = Callable[[str, str | None], list[SearchHit]]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from coder.model import Coding
-from coder.services.session import TranscriptDoc
+from coder.services.reading import TranscriptDoc
 
 TEXT, LABEL, BLANK = 0, 1, 2
 MAX_LANES = 3

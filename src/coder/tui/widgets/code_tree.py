@@ -30,7 +30,7 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from coder.model import Code, Codebook
-from coder.services.session import fuzzy_codes
+from coder.services.finding import fuzzy_codes
 
 PALETTE = (
     "#4C72B0",

@@ -32,8 +32,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coder.model import Coding
-from coder.services import session as ops
-from coder.services.session import Selection, TranscriptDoc
+from coder.services import reading
+from coder.services.reading import Selection, TranscriptDoc
 from coder.tui.widgets._layout import (
     LABEL,
     TEXT,
@@ -143,46 +143,46 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         offset = self.offset_at(event.y + int(self.scroll_y), event.x)
         if offset is not None and self.doc is not None:
-            self.selection = ops.select_sentence(self.doc, self.doc.sentence_at(offset))
+            self.selection = reading.select_sentence(self.doc, self.doc.sentence_at(offset))
 
     # -- actions ---------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
         """Move the cursor by sentences."""
         if self.doc and self.selection:
-            self.selection = ops.move(self.doc, self.selection, delta)
+            self.selection = reading.move(self.doc, self.selection, delta)
 
     def action_extend(self, delta: int) -> None:
         """Extend (or shrink back) the selection by a sentence."""
         if self.doc and self.selection:
-            self.selection = ops.extend(self.doc, self.selection, delta)
+            self.selection = reading.extend(self.doc, self.selection, delta)
 
     def action_start(self, step: int) -> None:
         """Move the selection's start by a word."""
         if self.doc and self.selection:
-            self.selection = ops.move_start(self.doc.text, self.selection, step)
+            self.selection = reading.move_start(self.doc.text, self.selection, step)
 
     def action_end(self, step: int) -> None:
         """Move the selection's end by a word."""
         if self.doc and self.selection:
-            self.selection = ops.move_end(self.doc.text, self.selection, step)
+            self.selection = reading.move_end(self.doc.text, self.selection, step)
 
     def action_turn(self) -> None:
         """Select the speaker turn around the cursor."""
         if self.doc and self.selection:
-            self.selection = ops.select_turn(self.doc, self.selection)
+            self.selection = reading.select_turn(self.doc, self.selection)
 
     def action_page(self, direction: int) -> None:
         """Move the cursor a screenful up or down."""
         if self.doc and self.selection:
             y = self._layout.line_of(self.selection.start) + direction * max(1, self.size.height - 2)
             y = min(max(y, 0), len(self._layout) - 1)
-            self.selection = ops.select_sentence(self.doc, self.doc.sentence_at(self._layout.starts[y]))
+            self.selection = reading.select_sentence(self.doc, self.doc.sentence_at(self._layout.starts[y]))
 
     def action_edge(self, direction: int) -> None:
         """Jump to the first or last sentence."""
         if self.doc:
-            self.selection = ops.select_sentence(
+            self.selection = reading.select_sentence(
                 self.doc, 0 if direction < 0 else len(self.doc.sentences) - 1
             )
 
@@ -197,7 +197,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._speaker_class = {s: SPEAKER_CLASSES[i % len(SPEAKER_CLASSES)] for i, s in enumerate(ordered)}
         self._layout_width = -1
         self._relayout()
-        self.selection = selection or ops.select_sentence(doc, 0)
+        self.selection = selection or reading.select_sentence(doc, 0)
 
     def set_codes(self, names: dict[str, str], colors: dict[str, str]) -> None:
         """Names and colours of the codes the margin may show."""

@@ -1,0 +1,167 @@
+"""The agreement screen's tables: alpha's reading, bars, short paths, and filling a ``DataTable``.
+
+These are the pieces of the agreement screen that only turn report rows into
+cells and lines (the code table, the lines around it, one coder's side of a
+disagreement in context), kept apart from the screen's drill-down and workers
+so they can be tested without running an app. The reading thresholds are
+Krippendorff's (2004, p. 241): alpha of .800 or more is reliable, .667 or more
+tentative. Columns are sized to their widest cell at once so a screenshot
+taken right after filling shows every column whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable
+
+Row = dict[str, Any]
+RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004, p. 241)
+BAR_WIDTH = 10
+EIGHTHS = " ▏▎▍▌▋▊▉"
+TEXT_WIDTH = 72
+CODE_WIDTH = 38
+CODE_COLUMNS = ("code", "n A", "n B", "both", "% agree", "κ", "α", "AC1", "span J", "uncoded", "α bar")
+
+
+def worst_first(rows: list[Row]) -> list[Row]:
+    """Codes by alpha, lowest first; codes whose alpha is undefined come last."""
+    return sorted(
+        rows, key=lambda r: (r["krippendorff_alpha"] is None, r["krippendorff_alpha"] or 0.0, r["code"])
+    )
+
+
+def reading(alpha: float | None) -> tuple[str, str]:
+    """(symbol, theme colour name) of Krippendorff's reading of an alpha value."""
+    if alpha is None:
+        return "·", "foreground-muted"
+    if alpha >= RELIABLE:
+        return "✓", "success"
+    return ("~", "warning") if alpha >= TENTATIVE else ("✗", "error")
+
+
+def alpha_bar(alpha: float, width: int = BAR_WIDTH) -> str:
+    """A bar of full and eighth blocks, ``width`` cells for alpha 1 (empty at or below 0)."""
+    eighths = round(max(0.0, min(1.0, alpha)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
+
+
+def trimmed(text: str, width: int = TEXT_WIDTH) -> str:
+    """One line of at most ``width`` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def short_path(path: str, width: int = CODE_WIDTH) -> str:
+    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays."""
+    parts = path.split("/")
+    if len(path) <= width or len(parts) == 1:
+        return trimmed(path, width)
+    parts.pop(0)
+    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
+        parts.pop(0)
+    return trimmed("…/" + "/".join(parts), width)
+
+
+def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str, str]]:
+    """Every pair of coders (A before B alphabetically); pairs with ``me`` in them first."""
+    pairs = list(combinations(sorted(candidates), 2))
+    return sorted(pairs, key=lambda pair: me not in pair)
+
+
+def fill_table(
+    table: DataTable[Any], labels: Sequence[str], rows: list[list[Text]], keys: Sequence[str] = ()
+) -> None:
+    """Replace a table's columns and rows, each column as wide as its widest cell.
+
+    Fixed widths lay the table out at once; auto widths would wait for the
+    table's next idle, and a screenshot taken before it shows cut columns.
+    """
+    table.clear(columns=True)
+    for i, label in enumerate(labels):
+        width = max([len(label), *(r[i].cell_len for r in rows)])
+        table.add_column(Text(label, justify=(rows[0][i].justify if rows else None) or "left"), width=width)
+    for i, cells in enumerate(rows):
+        table.add_row(*cells, key=keys[i] if keys else None)
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def overall_line(report: dict[str, Any]) -> Content:
+    """The line above the table: the pooled figures over all codes, with alpha's reading."""
+    o = report["overall"]
+    symbol, colour = reading(o["krippendorff_alpha"])
+    return Content.assemble(
+        (f"Overall ({o['n_codes']} codes pooled, {o['n_decisions']} decisions)  ", "bold"),
+        (f"α {_num(o['krippendorff_alpha'], 3)} {symbol} ", f"bold ${colour}"),
+        (f"{o['interpretation'].get('krippendorff_alpha', '')}", f"${colour}"),
+        f" · κ {_num(o['cohen_kappa'])} · AC1 {_num(o['gwet_ac1'])}",
+        f" · {_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
+    )
+
+
+def code_cells(row: Row, colours: dict[str, str]) -> list[Text]:
+    """One row of the code table; ``colours`` are the theme's variables, for the reading's colour."""
+    alpha = row["krippendorff_alpha"]
+    symbol, colour = reading(alpha)
+    style = colours.get(colour, "")
+    if alpha is None:
+        bar = Text("undefined: " + row["undefined"].get("krippendorff_alpha", ""), style="dim")
+    else:
+        bar = Text(alpha_bar(alpha), style=style)
+    counts = [str(row[k]) for k in ("n_a", "n_b", "n_both")]
+    first = [*counts, _pct(row["percent_agreement"]), _num(row["cohen_kappa"])]
+    after = [_num(row["gwet_ac1"]), _num(row["span_jaccard"]), _pct(row["neither_share"])]
+    shown = "—" if alpha is None else f"{alpha:.3f} {symbol}"
+    return [
+        Text(short_path(row["code"])),
+        *(Text(v, justify="right") for v in first),
+        Text(shown, style=f"bold {style}".strip(), justify="right"),
+        *(Text(v, justify="right") for v in after),
+        bar,
+    ]
+
+
+def code_detail(row: Row) -> Content:
+    """The two lines under the table: the highlighted code's figures and the readings' legend."""
+    alpha = row["krippendorff_alpha"]
+    labels = row["interpretation"]
+    figures = f"α {_num(alpha, 3)} {labels.get('krippendorff_alpha', '')}"
+    if alpha is None:
+        figures = f"α undefined: {row['undefined'].get('krippendorff_alpha')}"
+    return Content.assemble(
+        (row["code"], "bold"),
+        f"  {figures} · κ {_num(row['cohen_kappa'])} {labels.get('cohen_kappa', '')}",
+        f" · A {row['n_a']}, B {row['n_b']}, both {row['n_both']} units · ⏎ the disagreements\n",
+        ("✓ reliable ≥ .800 · ~ tentative ≥ .667 · ✗ unreliable (Krippendorff 2004)", "dim"),
+    )
+
+
+def side_lines(unit: str, path: str, codes: list[str], codings: list[tuple[str, int, int, str]]) -> Content:
+    """One coder's side of a disagreement in context: the codes on the unit, the codings on it.
+
+    ``path`` is the code at issue; it and the codes below it are marked.
+    """
+    parts: list[str | tuple[str, str]] = [(f"codes on this {unit}\n", "bold")]
+    for code in codes or ["(none)"]:
+        hit = code == path or code.startswith(path + "/")
+        parts.append((f"  {'▶' if hit else '·'} {code}\n", "bold $accent" if hit else ""))
+    parts.append(("\ncodings overlapping it\n", "bold"))
+    for code, start, end, text in codings:
+        parts.append((f"  {code}", "bold"))
+        parts.append((f"  chars {start}–{end}\n", "dim"))
+        parts.append((f"    “{trimmed(text, 60)}”\n", "italic"))
+    if not codings:
+        parts.append(("  (none)\n", "dim"))
+    return Content.assemble(*parts).rstrip()
