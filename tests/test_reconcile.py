@@ -23,9 +23,7 @@ from coder.reconcile import (
     Piece,
     carried_choice,
     choice_pieces,
-    combined_score,
     compare,
-    name_reasons,
     span_intersection,
 )
 from coder.services import alignment
@@ -33,6 +31,7 @@ from coder.services.codebook import add_code, delete_code, edit_code, merge_code
 from coder.services.project import open_project
 from coder.services.reconcile import decide, reconcile, reopen, review_queue
 from coder.storage import Store
+from coder.suggestions import combined_score, name_reasons
 from coder.units import nonspace_prefix
 from tests.conftest import Coder
 

@@ -2,15 +2,11 @@
 
 Why it is shaped like this:
 
-* Reading ends in one ``_Table`` (cells as objects, header, the row number each
-  data row had in the file) whatever the format, so that the checks and the
-  number parsing exist once and every error can name the file row a researcher
-  sees in their spreadsheet program.
-* Delimiters are found by trying ``;``, ``,`` and tab with the ``csv`` module
-  and keeping the one that gives every row the header's number of fields. This
-  is deterministic where ``csv.Sniffer`` guesses. When ``,`` ties with another
-  delimiter but every comma below the header sits between digits, the commas
-  are decimal commas; any other tie is reported, never picked silently.
+* Reading a file ends in one ``survey_read.Table`` (cells as objects, header,
+  the row number each data row had in the file) whatever the format; shape
+  detection, the checks and the number parsing below exist once, and every
+  error names the file row a researcher sees in their spreadsheet program.
+  ``survey_read`` also finds delimiters, encodings and sidecar labels.
 * Decimal commas are decided per column: a column of a ``;`` or tab file in
   which some value has a decimal comma is read in Dutch style (``1.234,5``).
   A ``,`` file cannot hold unquoted decimal commas, so it is read in English
@@ -29,25 +25,19 @@ Why it is shaped like this:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
-from zipfile import BadZipFile
 
 import numpy as np
 import pandas as pd
-import pyreadstat
-import yaml
-from openpyxl.utils.exceptions import InvalidFileException
 
 from coder.errors import CoderError
+from coder.survey_read import Table, clean_cell, format_cell, parse_number, read_sidecar, read_table
 from coder.survey_stats import (
     OVERALL,
     Category,
@@ -70,16 +60,11 @@ SurveyKind = Literal["aggregate", "respondents"]
 KEY_COLUMNS = ("item", "key", "id", "variable")
 """Names (any case) of the column holding item keys in an aggregate table."""
 LABEL_COLUMN = "label"
-MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "-", ".", "n.v.t.", "nvt", "#null!"})
-"""Cell texts (any case) that mean "no value" rather than a wrong value."""
 TIME_GROUPS = ("year", "jaar", "wave", "golf", "meting", "peiling", "ronde", "round")
 OTHER_GROUPS = ("group", "groep", "gemeente", "municipality", "region", "regio", "team")
-DELIMITERS = (";", ",", "\t")
 RECORDS_VERSION = 1
 
 _DECIMAL_COMMA = re.compile(r"[+-]?[\d.]*\d,\d+")
-_COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|[+-]?,\d+")
-_POINT_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,21 +153,6 @@ class Survey:
             ) from err
 
 
-@dataclass(frozen=True)
-class _Table:
-    """Cells as read from a file, before shape detection and number parsing."""
-
-    source: str
-    frame: pd.DataFrame
-    rows: list[int]
-    decimal_comma: bool
-    item_labels: dict[str, str]
-    value_labels: dict[str, dict[LabelValue, str]]
-
-
-# --- reading --------------------------------------------------------------
-
-
 def read_survey(
     path: Path,
     name: str,
@@ -197,145 +167,14 @@ def read_survey(
     shape detection; ``groups`` names extra group columns of respondent data.
     Labels from ``<stem>-labels.yaml`` next to the file are added if present.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".sav"):
-        raise CoderError(
-            f"{path.name}: unsupported survey file type {suffix or '(no extension)'!r}",
-            hint="Use .csv (; , or tab delimited), .xlsx or .sav.",
-        )
-    if not path.is_file():
-        raise CoderError(f"{path}: no such file", hint="Check the path.")
-    if path.stat().st_size == 0:
-        raise _empty(path.name)
-    if suffix == ".sav":
-        table = _read_sav(path)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(path, sheet)
-    else:
-        table = _read_delimited(path)
-    survey = _build(table, name, kind, groups)
-    return _apply_sidecar(survey, path)
-
-
-def _read_delimited(path: Path) -> _Table:
-    text = _decode(path)
-    if not text.strip():
-        raise _empty(path.name)
-    delimiter = _sniff(text, path.name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    rows: list[int] = []
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            records.append(record)
-            rows.append(reader.line_num)
-    header, body = records[0], records[1:]
-    for record, row in zip(body, rows[1:], strict=True):
-        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-            raise CoderError(
-                f"{path.name}, row {row}: {len(record)} fields where the header has {len(header)}",
-                hint=f"Quote values that contain {delimiter!r}, or add the missing column name.",
-            )
-    body = [(r + [""] * len(header))[: len(header)] for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return _Table(path.name, frame, rows[1:], delimiter != ",", {}, {})
-
-
-def _decode(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise CoderError(f"{path.name} is not a text file", hint="Export it as CSV.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise CoderError(
-                f"{path.name} is neither UTF-8 nor Windows-1252 text (byte {err.start})",
-                hint="Save it again as 'CSV UTF-8'.",
-            ) from err
-
-
-def _sniff(text: str, source: str) -> str:
-    """The delimiter that gives every row the header's number of fields."""
-    fits: dict[str, float] = {}
-    for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        counts = [len(r) for r in islice(reader, 500) if any(c.strip() for c in r)]
-        if counts and counts[0] > 1:
-            fits[delimiter] = sum(c == counts[0] for c in counts) / len(counts)
-    perfect = [d for d, share in fits.items() if share == 1.0]
-    if len(perfect) > 1 and "," in perfect and _only_decimal_commas(text):
-        perfect.remove(",")  # "item;Score, gemiddeld" over rows like "q1;4,6"
-    if len(perfect) > 1:
-        raise CoderError(
-            f"{source}: the delimiter is ambiguous ({' and '.join(map(repr, perfect))} both fit)",
-            hint="Save the file with one delimiter and quote values that contain another.",
-        )
-    if perfect:
-        return perfect[0]
-    ranked = sorted(fits.items(), key=lambda kv: kv[1], reverse=True)
-    if ranked and ranked[0][1] >= 0.5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
-        return ranked[0][0]  # the reader then names the row that does not fit
-    raise CoderError(
-        f"{source}: cannot tell which delimiter separates the columns",
-        hint="Use ';', ',' or a tab between at least two columns, on every row.",
-    )
-
-
-def _only_decimal_commas(text: str) -> bool:
-    """Whether every comma below the header sits between two digits."""
-    body = text.partition("\n")[2]
-    return "," in body and "," not in re.sub(r"(?<=\d),(?=\d)", "", body)
-
-
-def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
-    try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            names = [str(n) for n in book.sheet_names]
-            if sheet not in (None, *names, *range(len(names))):
-                raise CoderError(f"{path.name}: no sheet {sheet!r}", hint=f"Sheets: {', '.join(names)}.")
-            raw = pd.read_excel(book, sheet_name=sheet or 0, header=None, dtype=object)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as err:
-        raise CoderError(
-            f"{path.name} is not an Excel .xlsx file", hint="Save it from Excel as .xlsx."
-        ) from err
-    filled = [i for i in range(len(raw)) if raw.iloc[i].map(_clean).notna().any()]
-    if not filled:
-        raise _empty(path.name)
-    header = [_format_cell(v) for v in raw.iloc[filled[0]].tolist()]
-    frame = raw.iloc[filled[1:]].reset_index(drop=True)
-    frame.columns = pd.Index(header, dtype=object)
-    return _Table(path.name, frame, [i + 1 for i in filled[1:]], True, {}, {})
-
-
-def _read_sav(path: Path) -> _Table:
-    try:
-        frame, meta = pyreadstat.read_sav(str(path))
-    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as err:
-        raise CoderError(
-            f"{path.name} is not an SPSS .sav file",
-            hint="Export it from SPSS with File > Save As, or give it its real extension.",
-        ) from err
-    item_labels = {str(k): str(v) for k, v in meta.column_names_to_labels.items() if v}
-    value_labels = {
-        str(var): {_label_key(code): str(label) for code, label in labels.items()}
-        for var, labels in meta.variable_value_labels.items()
-    }
-    frame.columns = pd.Index([str(c) for c in frame.columns], dtype=object)
-    rows = list(range(1, len(frame) + 1))
-    return _Table(path.name, frame, rows, False, item_labels, value_labels)
+    survey = _build(read_table(path, sheet), name, kind, groups)
+    return _apply_sidecar(survey, Path(path))
 
 
 # --- shape detection and checks ---------------------------------------------
 
 
-def _build(table: _Table, name: str, kind: SurveyKind | None, groups: Sequence[str]) -> Survey:
+def _build(table: Table, name: str, kind: SurveyKind | None, groups: Sequence[str]) -> Survey:
     frame = _named_columns(table)
     if frame.empty:
         raise CoderError(
@@ -351,13 +190,13 @@ def _build(table: _Table, name: str, kind: SurveyKind | None, groups: Sequence[s
     return _build_respondents(table, name, key, groups)
 
 
-def _named_columns(table: _Table) -> pd.DataFrame:
+def _named_columns(table: Table) -> pd.DataFrame:
     """Drop unnamed empty columns; refuse unnamed filled and duplicate columns."""
     frame = table.frame
     keep: list[int] = []
     for position, column in enumerate(frame.columns):
-        label = _format_cell(column)
-        if label == "" and frame.iloc[:, position].map(_clean).isna().all():
+        label = format_cell(column)
+        if label == "" and frame.iloc[:, position].map(clean_cell).isna().all():
             continue
         if label == "":
             raise CoderError(
@@ -366,7 +205,7 @@ def _named_columns(table: _Table) -> pd.DataFrame:
             )
         keep.append(position)
     frame = frame.iloc[:, keep].copy()
-    frame.columns = pd.Index([_format_cell(c) for c in frame.columns], dtype=object)
+    frame.columns = pd.Index([format_cell(c) for c in frame.columns], dtype=object)
     doubles = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if doubles:
         raise CoderError(
@@ -379,18 +218,18 @@ def _named_columns(table: _Table) -> pd.DataFrame:
 def _is_respondent_id(column: pd.Series) -> bool:
     if str(column.name).lower() != "id":
         return False
-    cells = [_clean(c) for c in column.tolist()]
-    numbers = [_parse_number(c, False) if isinstance(c, str) else c for c in cells if c is not None]
+    cells = [clean_cell(c) for c in column.tolist()]
+    numbers = [parse_number(c, False) if isinstance(c, str) else c for c in cells if c is not None]
     return all(n is not None and n.is_integer() for n in numbers)
 
 
-def _build_aggregate(table: _Table, name: str, key: str | None) -> Survey:
+def _build_aggregate(table: Table, name: str, key: str | None) -> Survey:
     if key is None:
         raise CoderError(
             f"{table.source}: an aggregate table needs a column named item, key, id or variable",
             hint="Name the column that holds the item keys 'item'.",
         )
-    keys = [_format_cell(c) for c in table.frame[key].tolist()]
+    keys = [format_cell(c) for c in table.frame[key].tolist()]
     _check_keys(table, key, keys)
     label = next((c for c in table.frame.columns if c.lower() == LABEL_COLUMN), None)
     data = {
@@ -409,7 +248,7 @@ def _build_aggregate(table: _Table, name: str, key: str | None) -> Survey:
     return Survey(name, "aggregate", pd.DataFrame(data), labels, table.value_labels, table.source, key)
 
 
-def _check_keys(table: _Table, key: str, keys: list[str]) -> None:
+def _check_keys(table: Table, key: str, keys: list[str]) -> None:
     for index, item in enumerate(keys):
         if item == "":
             raise CoderError(
@@ -428,7 +267,7 @@ def _check_keys(table: _Table, key: str, keys: list[str]) -> None:
             )
 
 
-def _build_respondents(table: _Table, name: str, key: str | None, groups: Sequence[str]) -> Survey:
+def _build_respondents(table: Table, name: str, key: str | None, groups: Sequence[str]) -> Survey:
     data = pd.DataFrame({c: _coerce(table, c) for c in table.frame.columns})
     unknown = [g for g in groups if g not in data.columns]
     if unknown:
@@ -456,7 +295,7 @@ def _build_respondents(table: _Table, name: str, key: str | None, groups: Sequen
     )
 
 
-def _coerce(table: _Table, column: str, keys: list[str] | None = None) -> pd.Series:
+def _coerce(table: Table, column: str, keys: list[str] | None = None) -> pd.Series:
     """A float64 column when most filled cells are numbers, else a text column."""
     series = table.frame[column]
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
@@ -464,10 +303,10 @@ def _coerce(table: _Table, column: str, keys: list[str] | None = None) -> pd.Ser
     plain = _plain_numbers(series)
     if plain is not None:
         return plain.rename(column)
-    cells = [_clean(c) for c in series.tolist()]
+    cells = [clean_cell(c) for c in series.tolist()]
     texts = [c for c in cells if isinstance(c, str)]
     comma = table.decimal_comma and any(_DECIMAL_COMMA.fullmatch(t) for t in texts)
-    parsed = [c if not isinstance(c, str) else _parse_number(c, comma) for c in cells]
+    parsed = [c if not isinstance(c, str) else parse_number(c, comma) for c in cells]
     filled = sum(c is not None for c in cells)
     good = sum(p is not None for p in parsed)
     if good * 2 <= filled:
@@ -495,95 +334,25 @@ def _plain_numbers(series: pd.Series) -> pd.Series | None:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    values = [_clean(c) for c in series.tolist()]
+    values = [clean_cell(c) for c in series.tolist()]
     cells = [c if c is None or isinstance(c, str) else _format_number(c) for c in values]
     return pd.Series(cells, dtype=object, name=series.name)
-
-
-def _clean(cell: object) -> float | str | None:
-    """A cell as a float, stripped text, or None when empty or a missing marker."""
-    if cell is None or (not isinstance(cell, str) and bool(pd.isna(cell))):
-        return None
-    if isinstance(cell, (int, float, np.number)) and not isinstance(cell, (bool, np.bool_)):
-        return float(cell)
-    text = str(cell).strip()
-    return None if text.lower() in MISSING_MARKERS else text
-
-
-def _parse_number(text: str, decimal_comma: bool) -> float | None:
-    compact = text.replace("\u00a0", "").replace(" ", "")
-    if decimal_comma:
-        if not _COMMA_NUMBER.fullmatch(compact):
-            return None
-        return float(compact.replace(".", "").replace(",", "."))
-    if not _POINT_NUMBER.fullmatch(compact):
-        return None
-    return float(compact.replace(",", ""))
-
-
-def _format_cell(cell: object) -> str:
-    cleaned = _clean(cell)
-    if cleaned is None:
-        return "" if cell is None or not isinstance(cell, str) else cell.strip()
-    return cleaned if isinstance(cleaned, str) else _format_number(cleaned)
-
-
-def _label_key(value: object) -> LabelValue:
-    """Answer codes as floats (matching the data), other codes as text."""
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip()
-    number = _parse_number(text, decimal_comma=False)
-    return text if number is None else number
 
 
 # --- sidecar labels -----------------------------------------------------------
 
 
 def _apply_sidecar(survey: Survey, path: Path) -> Survey:
-    sidecar = next(
-        (p for p in (path.with_name(f"{path.stem}-labels.{e}") for e in ("yaml", "yml")) if p.is_file()),
-        None,
-    )
+    sidecar = read_sidecar(path)
     if sidecar is None:
         return survey
-    try:
-        spec = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CoderError(f"{sidecar.name} is not valid YAML: {err}", hint="Fix the YAML.") from err
-    if not isinstance(spec, dict) or not all(isinstance(spec.get(k, {}), dict) for k in ("items", "values")):
-        raise CoderError(
-            f"{sidecar.name}: expected mappings 'items' and 'values'",
-            hint="See: items: {q1: 'label'} and values: {1: 'helemaal oneens'}.",
-        )
-    known = set(survey.items()) | set(survey.data.columns)
-    for key in (
-        *spec.get("items", {}),
-        *(k for k, v in spec.get("values", {}).items() if isinstance(v, dict)),
-    ):
-        if str(key) not in known:
-            raise CoderError(
-                f"{sidecar.name}: {str(key)!r} is not an item of {survey.source}",
-                hint=f"Items: {', '.join(survey.items())}.",
-            )
+    items = survey.items()
+    sidecar.check(survey.source, items, survey.data.columns)
     return dataclasses.replace(
         survey,
-        item_labels={**survey.item_labels, **{str(k): str(v) for k, v in spec.get("items", {}).items()}},
-        value_labels=_sidecar_values(survey, spec.get("values", {})),
+        item_labels=sidecar.item_labels(survey.item_labels),
+        value_labels=sidecar.value_labels(items, survey.value_labels),
     )
-
-
-def _sidecar_values(survey: Survey, values: dict[Any, Any]) -> dict[str, dict[LabelValue, str]]:
-    """Scalar entries form a scale for every item; mapping entries are per item."""
-    scale = {_label_key(k): str(v) for k, v in values.items() if not isinstance(v, dict)}
-    result = {item: dict(labels) for item, labels in survey.value_labels.items()}
-    if scale:
-        for item in survey.items():
-            result[item] = {**result.get(item, {}), **scale}
-    for item, labels in values.items():
-        if isinstance(labels, dict):
-            result[str(item)] = {_label_key(k): str(v) for k, v in labels.items()}
-    return result
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -603,10 +372,6 @@ def _column_from_record(record: Mapping[str, Any]) -> pd.Series:
     if record["type"] == "text":
         return pd.Series(values, dtype=object)
     raise ValueError(f"unknown column type {record['type']!r}")
-
-
-def _empty(source: str) -> CoderError:
-    return CoderError(f"{source} is empty", hint="Export the survey again; the file holds no data.")
 
 
 __all__ = [

@@ -117,6 +117,26 @@ def main() -> None:
     cli(prog_name="coder")
 
 
-from coder.cli import analysis, core, exchange_cmds, export_cmds, reconcile_cmds, tui_cmd  # noqa: E402  (commands register on import)
+from coder.cli import (  # noqa: E402  (commands register on import)
+    analysis,
+    codebook_cmds,
+    core,
+    exchange_cmds,
+    export_cmds,
+    reconcile_cmds,
+    survey_cmds,
+    tui_cmd,
+)
 
-__all__ = ["analysis", "cli", "core", "exchange_cmds", "export_cmds", "main", "reconcile_cmds", "tui_cmd"]
+__all__ = [
+    "analysis",
+    "cli",
+    "codebook_cmds",
+    "core",
+    "exchange_cmds",
+    "export_cmds",
+    "main",
+    "reconcile_cmds",
+    "survey_cmds",
+    "tui_cmd",
+]

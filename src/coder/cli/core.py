@@ -9,12 +9,16 @@ from rich.table import Table
 from rich.tree import Tree
 
 from coder.cli import cli, out_console, print_json, progress_bar, project
+from coder.cli.common import echo_lists
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
 from coder.services.project import init_project
 from coder.services.transcripts import import_transcripts, parse_attr_options, transcript_document
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+CHANGE_ACTOR = click.option(
+    "--actor", default="lead", show_default=True, help="Who makes the change (audit log)."
+)
 
 
 @cli.command()
@@ -71,13 +75,7 @@ def import_(
     if as_json:
         print_json(report.as_dict())
         return
-    for label, ids in (
-        ("added", report.added),
-        ("replaced", report.replaced),
-        ("unchanged", report.unchanged),
-    ):
-        if ids:
-            click.echo(f"{label}: {', '.join(ids)}")
+    echo_lists((("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged)))
     if report.flagged_codings:
         click.echo(f"{report.flagged_codings} codings lost their words and are flagged for review", err=True)
 
@@ -252,38 +250,45 @@ def codes_add(
     click.echo(f"added {code.id}")
 
 
-@codes.command("rename")
-@click.argument("code_id")
-@click.argument("name")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
-@click.pass_context
-def codes_rename(ctx: click.Context, code_id: str, name: str, actor: str) -> None:
+def _edit_command(name: str, field: str, done: str, help_text: str) -> click.Command:
+    """``coder codes NAME CODE_ID VALUE``: set one field of a code and say so."""
+
+    @codes.command(name, help=help_text)
+    @click.argument("code_id")
+    @click.argument(field)
+    @CHANGE_ACTOR
+    @click.pass_context
+    def command(ctx: click.Context, /, code_id: str, actor: str, **change: str) -> None:
+        codebook_service.edit_code(project(ctx).store, code_id, actor, **change)
+        click.echo(f"{done} {code_id}")
+
+    return command
+
+
+codes_rename = _edit_command(
+    "rename",
+    "name",
+    "renamed",
     """Give a code a new name (its id stays).
 
     Example: coder codes rename privacy "Privacy en gegevensdeling"
-    """
-    codebook_service.edit_code(project(ctx).store, code_id, actor, name=name)
-    click.echo(f"renamed {code_id}")
-
-
-@codes.command("describe")
-@click.argument("code_id")
-@click.argument("description")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
-@click.pass_context
-def codes_describe(ctx: click.Context, code_id: str, description: str, actor: str) -> None:
+    """,
+)
+codes_describe = _edit_command(
+    "describe",
+    "description",
+    "updated",
     """Change a code's definition.
 
     Example: coder codes describe privacy "Uitspraken over het delen van gegevens"
-    """
-    codebook_service.edit_code(project(ctx).store, code_id, actor, description=description)
-    click.echo(f"updated {code_id}")
+    """,
+)
 
 
 @codes.command("move")
 @click.argument("code_id")
 @click.option("--parent", "parent_id", help="New parent id (omit to make it a theme).")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@CHANGE_ACTOR
 @click.pass_context
 def codes_move(ctx: click.Context, code_id: str, parent_id: str | None, actor: str) -> None:
     """Move a code under another parent.
@@ -297,7 +302,7 @@ def codes_move(ctx: click.Context, code_id: str, parent_id: str | None, actor: s
 @codes.command("merge")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--into", "into", required=True, help="The code that remains.")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@CHANGE_ACTOR
 @click.pass_context
 def codes_merge(ctx: click.Context, sources: tuple[str, ...], into: str, actor: str) -> None:
     """Merge codes: their codings move to the target, the sources are removed.
@@ -319,7 +324,7 @@ def codes_merge(ctx: click.Context, sources: tuple[str, ...], into: str, actor: 
     help="What happens to its codings.",
 )
 @click.option("--into", help="Target code when --codings move.")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
+@CHANGE_ACTOR
 @click.pass_context
 def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: str | None, actor: str) -> None:
     """Delete a code, saying explicitly what happens to its codings.

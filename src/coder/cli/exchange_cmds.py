@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from coder.cli import cli, print_json, progress_bar, project
+from coder.cli.common import echo_lists, warn
 from coder.cli.export_cmds import export as export_group
 from coder.services.exchange import export_qdpx, import_qdpx, merge_project
 from coder.services.project_merge import MergeReport
@@ -23,7 +24,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        click.echo(f"Warning: {line}", err=True)
+        warn(line)
 
 
 @export_group.command("qdpx")
@@ -105,13 +106,13 @@ def _print_report(report: MergeReport, as_json: bool) -> None:
     prefix = "Would add" if report.dry_run else "Added"
     added = ", ".join(f"{coder}: {n}" for coder, n in sorted(report.codings_added.items())) or "none"
     click.echo(f"{prefix} codings: {added}")
-    for label, items in (
-        ("transcripts", report.transcripts_added),
-        ("codes", report.codes_added),
-        ("coders", report.coders_added),
-    ):
-        if items:
-            click.echo(f"{prefix} {label}: {', '.join(items)}")
+    echo_lists(
+        (
+            (f"{prefix} transcripts", report.transcripts_added),
+            (f"{prefix} codes", report.codes_added),
+            (f"{prefix} coders", report.coders_added),
+        )
+    )
     if report.memos_added:
         click.echo(f"{prefix} memos: {report.memos_added}")
     skipped = report.codings_present + report.codings_duplicate

@@ -1,20 +1,22 @@
-"""Export, survey, link and config commands: quotes per theme, tables,
-matrices, survey data, code-item links and the joint display.
+"""Export and config commands: quotes per theme, tables, matrices and the joint display.
 
 Every command is one service call plus printing. Files are written by the
 exporters; progress bars go to stderr when it is a terminal; warnings (a
 codebook link to a survey that is not imported yet) go to stderr too, so
-stdout holds only results.
+stdout holds only results. Survey data and code-item links, which the joint
+display reads, are imported and listed by ``cli.survey_cmds``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import click
-from rich.table import Table
 
-from coder.cli import cli, out_console, print_json, progress_bar, project
+from coder.cli import cli, progress_bar, project
+from coder.cli.common import warn
 from coder.errors import CoderError
 from coder.exporters import (
     JOINT_FORMATS,
@@ -27,12 +29,14 @@ from coder.exporters import (
     write_table,
 )
 from coder.exporters.labels import LANGUAGES
-from coder.services import exports, joint, matrices, surveys
+from coder.services import exports, joint, matrices
+from coder.storage import Store
 
 OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 SETTINGS = {"report_language": LANGUAGES}
 """Project settings `coder config` may change, with their allowed values."""
+T = TypeVar("T")
+Writer = Callable[[T, str, Path, Callable[[int], None]], None]
 
 
 def _where_option(f: click.decorators.FC) -> click.decorators.FC:
@@ -59,8 +63,24 @@ def _lang_option(f: click.decorators.FC) -> click.decorators.FC:
     )(f)
 
 
-def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+def _format_option(formats: Sequence[str]) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), help="Format (default: from -o's extension)."
+    )
+
+
+def _inputs(
+    ctx: click.Context, output: Path, fmt: str | None, formats: Sequence[str], where: tuple[str, ...]
+) -> tuple[str, Store, exports.Filters]:
+    """The format (from -o's extension unless given), the project, the --where filters."""
+    fmt = exports.format_from(output, fmt, formats)
+    return fmt, project(ctx).store, exports.parse_where(where)
+
+
+def _write(label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path) -> None:
+    """Write an export with a progress bar (on stderr, when it is a terminal)."""
+    with progress_bar(label, total) as advance:
+        writer(result, fmt, output, advance)
 
 
 @cli.group()
@@ -70,9 +90,7 @@ def export() -> None:
 
 @export.command("quotes")
 @_common
-@click.option(
-    "--format", "fmt", type=click.Choice(QUOTE_FORMATS), help="Format (default: from -o's extension)."
-)
+@_format_option(QUOTE_FORMATS)
 @click.option("--max", "max_quotes", type=click.IntRange(min=0), help="At most N quotes per code.")
 @click.option("--context", is_flag=True, help="Show the preceding turn of another speaker (the question).")
 @click.option("--all-codes", is_flag=True, help="Also list codes without quotes.")
@@ -93,26 +111,23 @@ def export_quotes(
 
     Example: coder export quotes --coder final --where gemeente=Zwolle --context -o hoofdstuk.docx
     """
-    fmt = exports.format_from(output, fmt, QUOTE_FORMATS)
+    fmt, store, filters = _inputs(ctx, output, fmt, QUOTE_FORMATS, where)
     report = exports.build_quote_report(
-        project(ctx).store,
+        store,
         coder,
-        filters=exports.parse_where(where),
+        filters=filters,
         max_quotes=max_quotes,
         context=context,
         language=lang,
         include_empty=all_codes,
     )
-    with progress_bar("Writing quotes", report.n_shown) as advance:
-        write_quotes(report, fmt, output, advance)
+    _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output)
     click.echo(f"wrote {report.n_shown} quotes in {len(report.sections)} codes to {output}")
 
 
 @export.command("table")
 @_common
-@click.option(
-    "--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Format (default: from -o's extension)."
-)
+@_format_option(TABLE_FORMATS)
 @click.option("--context", is_flag=True, help="Add a column with the preceding question.")
 @click.pass_context
 def export_table(
@@ -122,11 +137,9 @@ def export_table(
 
     Example: coder export table --coder final -o quotes.csv
     """
-    fmt = exports.format_from(output, fmt, TABLE_FORMATS)
-    store = project(ctx).store
-    report = exports.build_quote_report(store, coder, filters=exports.parse_where(where), context=context)
-    with progress_bar("Writing rows", report.n_shown) as advance:
-        write_table(report, fmt, output, advance)
+    fmt, store, filters = _inputs(ctx, output, fmt, TABLE_FORMATS, where)
+    report = exports.build_quote_report(store, coder, filters=filters, context=context)
+    _write("Writing rows", report.n_shown, write_table, report, fmt, output)
     click.echo(f"wrote {report.n_shown} rows to {output}")
 
 
@@ -160,9 +173,7 @@ def export_table(
     default=None,
     help="Count subcodes' codings for their parents (default: on, off for cooccurrence).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(MATRIX_FORMATS), help="Format (default: from -o's extension)."
-)
+@_format_option(MATRIX_FORMATS)
 @click.pass_context
 def export_matrix(
     ctx: click.Context,
@@ -180,9 +191,7 @@ def export_matrix(
 
     Example: coder export matrix --kind attribute --by gemeente -o gemeenten.xlsx
     """
-    fmt = exports.format_from(output, fmt, MATRIX_FORMATS)
-    store = project(ctx).store
-    filters = exports.parse_where(where)
+    fmt, store, filters = _inputs(ctx, output, fmt, MATRIX_FORMATS, where)
     if kind == "presence":
         matrix = matrices.presence_matrix(store, coder, filters, rollup is not False)
     elif kind == "transcript":
@@ -200,9 +209,7 @@ def export_matrix(
 
 @export.command("joint")
 @_common
-@click.option(
-    "--format", "fmt", type=click.Choice(JOINT_FORMATS), help="Format (default: from -o's extension)."
-)
+@_format_option(JOINT_FORMATS)
 @click.option(
     "--exemplars", type=click.IntRange(0, 10), default=3, show_default=True, help="Quotes per theme."
 )
@@ -225,150 +232,23 @@ def export_joint(
 
     Example: coder export joint --coder final --format html -o joint.html
     """
-    fmt = exports.format_from(output, fmt, JOINT_FORMATS)
+    fmt, store, filters = _inputs(ctx, output, fmt, JOINT_FORMATS, where)
     display = joint.build_joint(
-        project(ctx).store,
+        store,
         coder,
-        filters=exports.parse_where(where),
+        filters=filters,
         n_exemplars=exemplars,
         language=lang,
         group_by=group_by,
         max_depth=depth,
-        warn=_warn,
+        warn=warn,
     )
-    with progress_bar("Writing joint display", len(display.themes)) as advance:
-        write_joint(display, fmt, output, advance)
+    _write("Writing joint display", len(display.themes), write_joint, display, fmt, output)
     n_items = sum(len(t.items) for t in display.themes)
     click.echo(f"wrote {len(display.themes)} themes with {n_items} linked items to {output}")
 
 
-# --- surveys ---------------------------------------------------------------------------
-
-
-@cli.group()
-def survey() -> None:
-    """Import and inspect survey data (.csv, .xlsx, .sav) for the joint display."""
-
-
-@survey.command("import")
-@click.argument("file", type=EXISTING_FILE)
-@click.option("--name", required=True, help="Survey name used in links (SURVEY:ITEM).")
-@click.option("--kind", type=click.Choice(["aggregate", "respondents"]), help="Override shape detection.")
-@click.option("--sheet", help="Excel sheet (default: the first).")
-@click.option("--group", "groups", multiple=True, help="Extra group column of respondent data (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
-@click.pass_context
-def survey_import(
-    ctx: click.Context,
-    file: Path,
-    name: str,
-    kind: str | None,
-    sheet: str | None,
-    groups: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Store a survey file: an aggregate table (items × figures) or respondent answers.
-
-    Example: coder survey import surveys/bakens.csv --name bakens
-    """
-    result = surveys.import_survey(
-        project(ctx).store,
-        file,
-        name,
-        kind=kind,  # type: ignore[arg-type]
-        sheet=sheet,
-        groups=groups,
-    )
-    for message in result.warnings:
-        _warn(message)
-    if as_json:
-        print_json(result.as_dict())
-        return
-    verb = "replaced" if result.replaced else "imported"
-    click.echo(f"{verb} {name}: {result.kind}, {result.n_rows} rows, {len(result.items)} items")
-
-
-@survey.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-@click.pass_context
-def survey_list(ctx: click.Context, as_json: bool) -> None:
-    """List the stored surveys.
-
-    Example: coder survey list --json
-    """
-    rows = surveys.survey_list(project(ctx).store)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("name", "kind", "file", "rows", "items", "imported")
-    for r in rows:
-        table.add_row(
-            r["name"], r["kind"], r["source_file"], str(r["n_rows"]), str(r["n_items"]), r["imported_at"]
-        )
-    out_console.print(table)
-
-
-@survey.command("show")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the survey as JSON.")
-@click.pass_context
-def survey_show(ctx: click.Context, name: str, as_json: bool) -> None:
-    """Show a survey's items with labels, figures and the codes linked to them.
-
-    Example: coder survey show medewerkers
-    """
-    doc = surveys.survey_document(project(ctx).store, name)
-    if as_json:
-        print_json(doc)
-        return
-    click.echo(f"{doc['name']} ({doc['kind']}, {doc['source_file']}, {doc['n_rows']} rows)")
-    table = Table("item", "label", "figures", "codes")
-    for item in doc["items"]:
-        figures = "  ".join(f"{k}: {v:.2f}" for k, v in item["figures"].items())
-        table.add_row(item["item"], item["label"], figures, ", ".join(item["codes"]))
-    out_console.print(table)
-
-
-# --- links -----------------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("code")
-@click.argument("target", metavar="SURVEY:ITEM")
-@click.option("--remove", is_flag=True, help="Remove the link instead (from the codebook too).")
-@click.option("--actor", default="lead", show_default=True, help="Who makes the change (audit log).")
-@click.pass_context
-def link(ctx: click.Context, code: str, target: str, remove: bool, actor: str) -> None:
-    """Link a code to a survey item for the joint display (or --remove the link).
-
-    Example: coder link werkdruk medewerkers:q5
-    """
-    store = project(ctx).store
-    if remove:
-        source = surveys.remove_link(store, code, target, actor)
-        where = {"codebook": " (from the working codebook)", "both": " (also from the working codebook)"}
-        click.echo(f"removed {code} → {target}{where.get(source, '')}")
-        return
-    info = surveys.add_link(store, code, target, actor)
-    click.echo(f"linked {info.code_path} → {info.survey}:{info.item} ({info.label})")
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the links as JSON.")
-@click.pass_context
-def links(ctx: click.Context, as_json: bool) -> None:
-    """List code-item links from the codebook and from `coder link`, with their status.
-
-    Example: coder links --json
-    """
-    infos = surveys.all_links(project(ctx).store)
-    if as_json:
-        print_json([i.as_dict() for i in infos])
-        return
-    table = Table("code", "survey", "item", "label", "source", "status")
-    for i in infos:
-        table.add_row(i.code_path, i.survey, i.item, i.label, i.source, i.status)
-    out_console.print(table)
+# --- settings ----------------------------------------------------------------------------
 
 
 @cli.command()

@@ -1,7 +1,7 @@
 """Aligning the coders' codebooks: added codes, likely duplicates, agreement before and after.
 
 Three kinds of evidence are gathered here and scored by the pure
-``coder.reconcile`` functions: the names (fuzzy similarity, shared lemmas from
+``coder.suggestions`` functions: the names (fuzzy similarity, shared lemmas from
 ``coder.segmentation.lemmatize_query``, Dutch compounds), the definitions, and
 — the evidence a lead coder trusts most — whether one coder applied code X to
 the very sentences where the other coder applied code Y.
@@ -28,17 +28,17 @@ import numpy as np
 
 from coder.errors import CoderError
 from coder.model import Code, Codebook
-from coder.reconcile import (
+from coder.reconcile import resolve_merges
+from coder.storage import Store
+from coder.storage.store import now
+from coder.suggestions import (
     Reason,
     candidate_pairs,
     combined_score,
     merge_direction,
     name_reasons,
-    resolve_merges,
     segment_reason,
 )
-from coder.storage import Store
-from coder.storage.store import now
 from coder.units import nonspace_prefix, touched_units
 
 KEPT_SETTING = "suggest.kept_separate"

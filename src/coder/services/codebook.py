@@ -77,7 +77,11 @@ def merge_codebook(store: Store, incoming: Codebook, actor: str) -> LoadReport:
 
 def export_codebook(store: Store, fmt: str, out: Path, with_meta: bool = False) -> None:
     """Write the working tree as YAML or REFI-QDA .qdc."""
-    codebook = store.codebook()
+    write_codebook(store.codebook(), fmt, out, with_meta)
+
+
+def write_codebook(codebook: Codebook, fmt: str, out: Path, with_meta: bool = False) -> None:
+    """Write a code tree as YAML (``with_meta``: GUIDs and who added each code) or REFI-QDA .qdc."""
     if fmt == "yaml":
         out.write_text(dump_codebook_yaml(codebook, with_meta=with_meta), encoding="utf-8")
     elif fmt == "qdc":

@@ -2,12 +2,10 @@
 
 ``reconcile`` compares the two coders transcript by transcript (the pure
 ``coder.reconcile.compare``), refreshes the review queue and then *syncs* the
-consensus layer: it computes the codings the layer should hold (agreements,
-decided disagreements, and under the ``union`` strategy the open ones too)
-and inserts, updates or deletes only the codings it wrote before. Those carry
-GUIDs derived from what produced them and are listed in
-``consensus_sources``, so a rerun changes nothing when nothing changed, and
-codings the lead added to the layer by hand are never touched.
+consensus layer (``services.consensus``): only the codings reconcile wrote
+before are inserted, updated or deleted, so a rerun changes nothing when
+nothing changed, and codings the lead added to the layer by hand are never
+touched.
 
 A decision (``decide``) is one transaction: the queue row, the audit entry and
 the re-synced codings of that one transcript. The settings of a layer (its two
@@ -17,47 +15,34 @@ later needs no options.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from coder.errors import CoderError
 from coder.reconcile import (
     CHOICES,
-    Agreed,
     Cluster,
     Item,
     Piece,
     ReviewItem,
     carried_choice,
     choice_pieces,
-    compare,
-    consensus_guid,
-    resolve_merges,
     verdicts,
+)
+from coder.services.consensus import (
+    Comparison,
+    compare_layers,
+    resync,
+    save_settings,
+    saved_settings,
+    sync_layer,
 )
 from coder.storage import Store
 from coder.storage.store import now
-from coder.units import nonspace_prefix
 
 STRATEGIES = ("agreed", "union")
 SPAN_MODES = ("union", "intersection")
-Comparison = dict[str, tuple[list[Agreed], list[Cluster]]]
-
-
-def _setting_key(layer: str) -> str:
-    return f"reconcile.{layer}"
-
-
-def layer_settings(store: Store, layer: str) -> dict[str, Any]:
-    """The coders, strategy and span rule a consensus layer was built with."""
-    raw = store.get_setting(_setting_key(layer))
-    if raw is None:
-        raise CoderError(
-            f"{layer!r} has not been built by reconcile", f"run `coder reconcile --coders A,B --into {layer}`"
-        )
-    return dict(json.loads(raw))
 
 
 def _check(store: Store, coders: tuple[str, str], into: str, strategy: str, span: str) -> None:
@@ -77,33 +62,12 @@ def _check(store: Store, coders: tuple[str, str], into: str, strategy: str, span
         raise CoderError(
             f"{into!r} is a coder's own layer, not a consensus layer", "choose another --into name"
         )
-    raw = store.get_setting(_setting_key(into))
-    if raw is not None and tuple(json.loads(raw)["coders"]) != coders:
-        earlier = ",".join(json.loads(raw)["coders"])
+    built = saved_settings(store, into)
+    if built is not None and tuple(built["coders"]) != coders:
+        earlier = ",".join(built["coders"])
         raise CoderError(
             f"{into!r} was built from {earlier}", "use another --into name for this pair of coders"
         )
-
-
-def _items(store: Store, coders: tuple[str, str], transcript_id: str | None = None) -> dict[str, list[Item]]:
-    out: dict[str, list[Item]] = {}
-    for side, coder in zip(("a", "b"), coders, strict=True):
-        for c in store.codings(coder=coder, transcript_id=transcript_id):
-            item = Item(side, c.guid, c.start, c.end, c.code_id, c.memo, c.key_quote)  # type: ignore[arg-type]
-            out.setdefault(c.transcript_id, []).append(item)
-    return out
-
-
-def compare_layers(
-    store: Store, coders: tuple[str, str], span: str, transcript_id: str | None = None
-) -> Comparison:
-    """Agreements and disagreements per transcript between two coders."""
-    by_transcript = _items(store, coders, transcript_id)
-    texts = store.transcript_texts(by_transcript)
-    return {
-        tid: compare(items, nonspace_prefix(texts[tid]), span)  # type: ignore[arg-type]
-        for tid, items in sorted(by_transcript.items())
-    }
 
 
 def reconcile(
@@ -119,10 +83,10 @@ def reconcile(
     with store.transaction():
         store.ensure_coder(into, kind="consensus")
         settings = {"coders": list(coders), "strategy": strategy, "span": span}
-        store.set_setting(_setting_key(into), json.dumps(settings))
+        save_settings(store, into, settings)
         comparison = compare_layers(store, coders, span)
         queue = _refresh_queue(store, into, coders, comparison, actor)
-        written = _sync(store, into, comparison, store.transcript_ids())
+        written = sync_layer(store, into, comparison, store.transcript_ids())
         report = {
             "layer": into,
             **settings,
@@ -220,75 +184,6 @@ def _add_row(
     return 1
 
 
-def _live_codes(store: Store) -> tuple[set[str], dict[str, str]]:
-    merges = {e.target: e.after["into"] for e in store.audit_entries("code.merge") if e.after}
-    return set(store.codebook().by_id()), resolve_merges(merges)
-
-
-def _desired(
-    store: Store, layer: str, comparison: Comparison, tids: Iterable[str]
-) -> dict[str, tuple[str, Piece, str]]:
-    """GUID -> (transcript, piece, source) of every coding reconcile wants in ``layer``."""
-    strategy = layer_settings(store, layer)["strategy"]
-    live, merged = _live_codes(store)
-    out: dict[str, tuple[str, Piece, str]] = {}
-    taken: set[tuple[str, int, int, str]] = set()
-
-    def want(tid: str, source: str, pieces: Sequence[Piece]) -> None:
-        for i, piece in enumerate(pieces):
-            code = piece.code if piece.code in live else merged.get(piece.code, "")
-            if code not in live or (tid, piece.start, piece.end, code) in taken:
-                continue
-            taken.add((tid, piece.start, piece.end, code))
-            out[consensus_guid(layer, source, i)] = (
-                tid,
-                Piece(piece.start, piece.end, code, piece.memo, piece.key_quote),
-                source,
-            )
-
-    for tid in tids:
-        for agreed in comparison.get(tid, ([], []))[0]:
-            want(tid, agreed.key, agreed.pieces)
-        for row in store.review_items(layer, transcript_id=tid):
-            if row.status == "decided":
-                want(tid, row.key, row.result)
-            elif row.status == "open" and strategy == "union":
-                want(tid, row.key, choice_pieces("both", row.items))
-    return out
-
-
-def _sync(store: Store, layer: str, comparison: Comparison, tids: Iterable[str]) -> dict[str, int]:
-    """Bring the layer's reconcile-made codings in ``tids`` in line with what is wanted."""
-    tids = list(tids)
-    by_tid: dict[str, dict[str, tuple[Piece, str]]] = {}
-    for guid, (tid, piece, source) in _desired(store, layer, comparison, tids).items():
-        by_tid.setdefault(tid, {})[guid] = (piece, source)
-    counts = {"inserted": 0, "updated": 0, "deleted": 0}
-    for tid in tids:
-        wanted = by_tid.get(tid, {})
-        current = {c.guid: c for c in store.codings(coder=layer, transcript_id=tid)}
-        sources = store.consensus_sources(layer, tid)
-        for guid in sources:
-            if guid not in wanted:
-                if guid in current:
-                    store.delete_coding(current[guid].id)
-                    counts["deleted"] += 1
-                store.drop_consensus_source(guid)
-        for guid, (piece, source) in wanted.items():
-            have = current.get(guid)
-            if have is None:
-                store.add_coding(
-                    layer, tid, piece.start, piece.end, piece.code, piece.memo, piece.key_quote, guid
-                )
-                counts["inserted"] += 1
-            elif (have.start, have.end, have.code_id) != (piece.start, piece.end, piece.code):
-                store.update_coding(have.id, start=piece.start, end=piece.end, code_id=piece.code)
-                counts["updated"] += 1
-            if sources.get(guid) != source:
-                store.set_consensus_source(guid, layer, tid, source)
-    return counts
-
-
 # -- the review queue ------------------------------------------------------------
 
 
@@ -330,7 +225,7 @@ def decide(
         before = {"choice": row.choice, "note": row.note} if row.choice else None
         after = {"choice": choice, "note": note, "result": [asdict(p) for p in result]}
         store.log(actor, "review.decide", f"{row.layer}#{item_id}", before=before, after=after)
-        _resync(store, row)
+        resync(store, row.layer, row.transcript_id)
     return store.get_review_item(item_id)
 
 
@@ -344,15 +239,8 @@ def reopen(store: Store, item_id: int, actor: str = "lead") -> ReviewItem:
         store.log(
             actor, "review.reopen", f"{row.layer}#{item_id}", before={"choice": row.choice, "note": row.note}
         )
-        _resync(store, row)
+        resync(store, row.layer, row.transcript_id)
     return store.get_review_item(item_id)
-
-
-def _resync(store: Store, row: ReviewItem) -> None:
-    settings = layer_settings(store, row.layer)
-    coders: tuple[str, str] = (settings["coders"][0], settings["coders"][1])
-    comparison = compare_layers(store, coders, settings["span"], row.transcript_id)
-    _sync(store, row.layer, comparison, [row.transcript_id])
 
 
 def _edit_pieces(store: Store, row: ReviewItem, edit: Sequence[Piece] | None) -> tuple[Piece, ...]:

@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from coder.codebook import dump_codebook_yaml, load_codebook
+from coder.codebook import load_codebook
 from coder.errors import CoderError
 from coder.model import Codebook
 from coder.reconcile import CodebookVersion, diff_trees, resolve_merges
+from coder.services.codebook import write_codebook
 from coder.storage import Store
 
 WORKING = "working"
@@ -126,12 +127,5 @@ def diff(store: Store, old: str, new: str) -> dict[str, Any]:
 def export_version(store: Store, ref: str, fmt: str, out: Path, with_meta: bool = False) -> Codebook:
     """Write any version as YAML or REFI-QDA .qdc."""
     book = resolve(store, ref)
-    if fmt == "yaml":
-        out.write_text(dump_codebook_yaml(book, with_meta=with_meta), encoding="utf-8")
-    elif fmt == "qdc":
-        from coder.refi import write_qdc
-
-        write_qdc(book, out)
-    else:
-        raise CoderError(f"unknown codebook format {fmt!r}", "use yaml or qdc")
+    write_codebook(book, fmt, out, with_meta)
     return book
