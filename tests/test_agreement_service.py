@@ -143,7 +143,57 @@ def test_disagreements_list_units_with_both_coders_codes(loaded: Coder, tmp_path
 
 
 def test_bad_coder_arguments(loaded: Coder) -> None:
-    with pytest.raises(Exception, match="two different coders"):
+    with pytest.raises(Exception, match="two or more different coders"):
         parse_coders("anna")
     result = loaded("agreement", "--coders", "anna,nobody")
     assert result.exit_code == 1 and "no coder named 'anna'" in result.stderr
+
+
+def test_three_coders_match_the_krippendorff_package(loaded: Coder, tmp_path: Path) -> None:
+    _random_codings(loaded, tmp_path, 11)
+    store = open_project(loaded.root)
+    bram = tmp_path / "bram.csv"
+    loaded("codings", "export", "--coder", "bram", "-o", str(bram))
+    lines = bram.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "carla.csv").write_text(
+        "\n".join(lines[:-1]) + "\n", encoding="utf-8"
+    )  # carla drops one coding
+    assert loaded("codings", "import", str(tmp_path / "carla.csv"), "--coder", "carla").exit_code == 0
+    report = json.loads(loaded("agreement", "--coders", "anna,bram,carla", "--json").output)
+    two = _independent(loaded)
+    assert report["coders"] == ["anna", "bram", "carla"] and report["n_units"] == len(
+        next(iter(two.values()))[0]
+    )
+    from coder.services.agreement import collect_units, rolled_up
+
+    data = collect_units(store, ["anna", "bram", "carla"])
+    rolled = [rolled_up(d, store.codebook()) for d in data.direct]
+    for row in report["codes"]:
+        matrix = np.zeros((3, data.n_units))
+        for j, layer in enumerate(rolled):
+            matrix[j, layer.get(row["code_id"], np.zeros(0, dtype=int))] = 1
+        if len(np.unique(matrix)) > 1:
+            expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+            assert row["krippendorff_alpha"] == pytest.approx(expected)
+        assert row["n"]["anna"] == int(matrix[0].sum())
+    assert loaded("agreement", "--coders", "anna,bram,carla", "--ci", "10").exit_code == 1
+
+
+def test_report_carries_unitized_alpha(loaded: Coder, tmp_path: Path) -> None:
+    store = open_project(loaded.root)
+    text = store.get_transcript("T01").text
+    s = text.index("De hulpvragen")
+    (tmp_path / "a.csv").write_text(
+        f"transcript,start,end,code\nT01,{s},{s + 20},beperkingen\n", encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text(
+        f"transcript,start,end,code\nT01,{s + 3},{s + 20},beperkingen\n", encoding="utf-8"
+    )
+    loaded("codings", "import", str(tmp_path / "a.csv"), "--coder", "anna")
+    loaded("codings", "import", str(tmp_path / "b.csv"), "--coder", "bram")
+    row = agreement_report(store, ("anna", "bram"))["codes"][-1]
+    from coder.agreement import unitized_alpha
+
+    expected = unitized_alpha([[(s, s + 20)], [(s + 3, s + 20)]], (0, len(text))).value
+    assert row["unitized_alpha"] == pytest.approx(expected) and 0 < row["unitized_alpha"] < 1
+    assert row["span_jaccard"] == pytest.approx(17 / 20)

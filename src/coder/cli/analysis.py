@@ -10,7 +10,15 @@ import click
 from rich.table import Table
 
 from coder.cli import cli, out_console, print_json, project
-from coder.services.agreement import agreement_report, breakdown, disagreements, parse_coders
+from coder.errors import CoderError
+from coder.services.agreement import (
+    agreement_report,
+    breakdown,
+    disagreements,
+    multi_coder_report,
+    parse_coder_list,
+    parse_coders,
+)
 from coder.storage import Store
 
 CSV_FIELDS = (
@@ -85,7 +93,9 @@ def _write_csv(report: dict[str, Any], path: Path) -> None:
 
 @cli.command()
 @click.option(
-    "--coders", required=True, help="Two coder layers, e.g. anna,bram (or anna@1,anna@2 for a re-test)."
+    "--coders",
+    required=True,
+    help="Two coder layers, e.g. anna,bram (anna@1,anna@2 for a re-test); three or more: Fleiss' kappa and alpha.",
 )
 @click.option("--unit", type=click.Choice(["sentence", "turn"]), default="sentence", show_default=True)
 @click.option(
@@ -145,6 +155,10 @@ def agreement(
     Example: coder agreement --coders anna,bram --ci 1000
     """
     store = project(ctx).store
+    names = parse_coder_list(coders)
+    if len(names) > 2:
+        _multi(store, names, unit, as_json, bool(aligned or n_resamples or by))
+        return
     pair = parse_coders(coders)
     if aligned:
         _aligned(store, pair, unit, as_json)
@@ -174,6 +188,23 @@ def agreement(
                 _fmt(row["krippendorff_alpha"]),
             )
         out_console.print(groups)
+
+
+def _multi(store: Store, names: list[str], unit: str, as_json: bool, two_only: bool) -> None:
+    if two_only:
+        raise CoderError("--aligned, --ci and --by compare two coders", "name two coders in --coders")
+    report = multi_coder_report(store, names, unit)
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"Agreement among {', '.join(names)} — {report['n_units']} {unit}s")
+    for col in ("code", *(f"n {n}" for n in names), "all", "% agree", "Fleiss κ", "α"):
+        table.add_column(col, justify="left" if col == "code" else "right")
+    for row in [{"code": "[bold]overall[/]", "n": {}, "n_all": "", **report["overall"]}, *report["codes"]]:
+        counts = [str(row["n"].get(n, "")) for n in names]
+        table.add_row(row["code"], *counts, str(row["n_all"]), _fmt(row["percent_agreement"]),
+                      _fmt(row["fleiss_kappa"]), _fmt(row["krippendorff_alpha"]))  # fmt: skip
+    out_console.print(table)
 
 
 def _aligned(store: Store, pair: tuple[str, str], unit: str, as_json: bool) -> None:

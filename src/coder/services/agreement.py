@@ -18,14 +18,25 @@ neighbours and each coder's codings overlapping it, read from the store.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from coder.agreement import binary_ci, binary_tables, code_agreements, pooled_ci, span_jaccard
+from coder.agreement import (
+    binary_ci,
+    binary_tables,
+    code_agreements,
+    fleiss_kappa,
+    krippendorff_alpha,
+    merge_spans,
+    percent_agreement,
+    pooled_ci,
+    span_jaccard,
+    unitized_alpha,
+)
 from coder.agreement.labels import Lang
 from coder.errors import CoderError
 from coder.model import Codebook
@@ -43,16 +54,27 @@ class UnitData:
     transcripts: list[str]
     offsets: dict[str, int]  # first global unit index per transcript
     n_units: int
-    direct: tuple[dict[str, NDArray[np.int64]], dict[str, NDArray[np.int64]]]
-    spans: tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]
+    direct: tuple[dict[str, NDArray[np.int64]], ...]  # one per coder, in the order given
+    spans: tuple[dict[str, list[tuple[int, int]]], ...]
+    continuum: int = 0  # characters of the compared transcripts laid end to end
 
 
 def parse_coders(value: str) -> tuple[str, str]:
     """``"anna,bram"`` as a pair of distinct coder names."""
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    if len(names) != 2 or names[0] == names[1]:
+    names = parse_coder_list(value)
+    if len(names) != 2:
         raise CoderError(f"--coders {value!r} must name two different coders", "e.g. --coders anna,bram")
     return names[0], names[1]
+
+
+def parse_coder_list(value: str) -> list[str]:
+    """``"anna,bram,carla"`` as two or more distinct coder names."""
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise CoderError(
+            f"--coders {value!r} must name two or more different coders", "e.g. --coders anna,bram"
+        )
+    return names
 
 
 def _mapped(codebook: Codebook, code_map: Mapping[str, str] | None, level: Level) -> dict[str, str]:
@@ -68,7 +90,7 @@ def _mapped(codebook: Codebook, code_map: Mapping[str, str] | None, level: Level
 
 def collect_units(
     store: Store,
-    coders: tuple[str, str],
+    coders: Sequence[str],
     unit: str = "sentence",
     code_map: Mapping[str, str] | None = None,
     level: Level = "code",
@@ -87,7 +109,7 @@ def collect_units(
     labels = _mapped(store.codebook(), code_map, level)
     spans = [store.coding_spans(c) for c in coders]
     coded = [{t for t, *_ in s} for s in spans]
-    common = sorted(coded[0] & coded[1] & (set(transcripts) if transcripts is not None else coded[0]))
+    common = sorted(set.intersection(*coded, *([set(transcripts)] if transcripts is not None else [])))
     bounds = store.segment_bounds(unit)
     texts = store.transcript_texts(common)
     offsets, total = {}, 0
@@ -96,7 +118,7 @@ def collect_units(
         total += len(bounds.get(tid, []))
     direct = tuple(_coder_units(s, common, bounds, texts, offsets, labels) for s in spans)
     char_spans = tuple(_coder_spans(s, common, texts, labels) for s in spans)
-    return UnitData(common, offsets, total, direct, char_spans)  # type: ignore[arg-type]
+    return UnitData(common, offsets, total, direct, char_spans, sum(len(texts[t]) for t in common))
 
 
 def _coder_units(
@@ -185,7 +207,7 @@ def agreement_report(
         item = row.as_dict(lang)
         item["code"] = codebook.path(row.code) if row.code in codebook.by_id() else row.code
         item["code_id"] = row.code
-        item["span_jaccard"] = _span_stat(data, row.code, codebook)
+        item["span_jaccard"], item["unitized_alpha"] = _span_stats(data, row.code, codebook)
         code_rows.append(item)
     overall_dict = overall.as_dict(lang)
     overall_dict.pop("code", None)
@@ -203,11 +225,13 @@ def agreement_report(
     }
 
 
-def _span_stat(data: UnitData, code: str, codebook: Codebook) -> float | None:
+def _span_stats(data: UnitData, code: str, codebook: Codebook) -> tuple[float | None, float | None]:
+    """Character-level Jaccard and Krippendorff's unitized alpha of the two coders' spans."""
     ids = codebook.descendants(code) if code in codebook.by_id() else {code}
-    a = [s for c in ids for s in data.spans[0].get(c, [])]
-    b = [s for c in ids for s in data.spans[1].get(c, [])]
-    return span_jaccard(a, b).value
+    a = merge_spans(s for c in ids for s in data.spans[0].get(c, []))
+    b = merge_spans(s for c in ids for s in data.spans[1].get(c, []))
+    u_alpha = unitized_alpha([a, b], (0, data.continuum)).value if data.continuum else None
+    return span_jaccard(a, b).value, u_alpha
 
 
 def breakdown(
@@ -300,3 +324,51 @@ def unit_context(store: Store, coders: tuple[str, str], row: dict[str, Any], uni
         return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
 
     return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))
+
+
+def multi_coder_report(store: Store, coders: Sequence[str], unit: str = "sentence") -> dict[str, Any]:
+    """Agreement among three or more coders: Fleiss' kappa and Krippendorff's alpha per code.
+
+    Same units and roll-up as the two-coder report; each code is a units x
+    coders 0/1 matrix, and ``overall`` stacks the directly applied codes'
+    matrices (every (unit, code) decision once).
+    """
+    data = collect_units(store, coders, unit)
+    codebook = store.codebook()
+    rolled = [rolled_up(d, codebook) for d in data.direct]
+    order = {c.id: i for i, c in enumerate(codebook.tree_order())}
+    codes = sorted(set().union(*rolled), key=lambda c: (order.get(c, len(order)), c))
+    rows = [_multi_row(codebook, code, _presence(rolled, code, data.n_units), coders) for code in codes]
+    direct_codes = sorted(set().union(*data.direct))
+    pooled = [_presence(list(data.direct), c, data.n_units) for c in direct_codes]
+    overall = _measures(np.vstack(pooled)) if pooled else _measures(np.zeros((0, len(coders))))
+    overall["n_codes"] = len(direct_codes)
+    return {"coders": list(coders), "unit": unit, "n_units": data.n_units, "transcripts": data.transcripts,
+            "overall": overall, "codes": rows}  # fmt: skip
+
+
+def _presence(layers: Sequence[dict[str, NDArray[np.int64]]], code: str, n_units: int) -> NDArray[np.float64]:
+    matrix = np.zeros((n_units, len(layers)))
+    for j, layer in enumerate(layers):
+        matrix[layer.get(code, np.zeros(0, dtype=np.int64)), j] = 1.0
+    return matrix
+
+
+def _measures(matrix: NDArray[np.float64]) -> dict[str, Any]:
+    stats = {
+        "percent_agreement": percent_agreement(matrix),
+        "fleiss_kappa": fleiss_kappa(matrix),
+        "krippendorff_alpha": krippendorff_alpha(matrix),
+    }
+    out: dict[str, Any] = {name: stat.value for name, stat in stats.items()}
+    out["undefined"] = {name: stat.reason for name, stat in stats.items() if stat.reason}
+    return out
+
+
+def _multi_row(
+    codebook: Codebook, code: str, matrix: NDArray[np.float64], coders: Sequence[str]
+) -> dict[str, Any]:
+    path = codebook.path(code) if code in codebook.by_id() else code
+    counts = {name: int(matrix[:, j].sum()) for j, name in enumerate(coders)}
+    return {"code": path, "code_id": code, "n": counts, "n_all": int((matrix.sum(axis=1) == len(coders)).sum()),
+            **_measures(matrix)}  # fmt: skip
