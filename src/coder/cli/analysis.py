@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from coder.agreement import MEASURES
 from coder.cli import cli, out_console, print_json, project
 from coder.errors import CoderError
 from coder.services.agreement import (
@@ -28,15 +29,9 @@ CSV_FIELDS = (
     "n_b",
     "n_both",
     "n_neither",
-    "percent_agreement",
-    "cohen_kappa",
-    "scott_pi",
-    "krippendorff_alpha",
-    "gwet_ac1",
-    "brennan_prediger",
-    "positive_agreement",
-    "neither_share",
+    *MEASURES,
     "span_jaccard",
+    "unitized_alpha",
 )
 
 

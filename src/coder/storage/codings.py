@@ -120,21 +120,12 @@ class CodingQueries(StoreBase):
         code_ids: Iterable[str] | None = None,
     ) -> list[Coding]:
         """Codings filtered by coder, transcript and codes, in text order."""
-        where, args = ["1 = 1"], []
-        if coder is not None:
-            where.append("coder = ?")
-            args.append(coder)
-        if transcript_id is not None:
-            where.append("transcript_id = ?")
-            args.append(transcript_id)
+        where, args = _equal_to(coder=coder, transcript_id=transcript_id)
         if code_ids is not None:
             ids = list(code_ids)
-            where.append(f"code_id in ({', '.join('?' * len(ids))})")
+            where += f" and code_id in ({', '.join('?' * len(ids))})"
             args.extend(ids)
-        sql = (
-            f"select {self._CODING_COLS} from codings where {' and '.join(where)} "
-            "order by transcript_id, start, end, id"
-        )
+        sql = f"select {self._CODING_COLS} from codings where {where} order by transcript_id, start, end, id"
         return [self._coding(r) for r in self.db.execute(sql, args)]
 
     def coding_spans(self, coder: str) -> list[tuple[str, int, int, str]]:
@@ -178,14 +169,8 @@ class CodingQueries(StoreBase):
 
     def delete_codings(self, coder: str | None = None, code_id: str | None = None) -> int:
         """Delete codings of a coder layer and/or a code; returns how many."""
-        where, args = ["1 = 1"], []
-        if coder is not None:
-            where.append("coder = ?")
-            args.append(coder)
-        if code_id is not None:
-            where.append("code_id = ?")
-            args.append(code_id)
-        cur = self.db.execute(f"delete from codings where {' and '.join(where)}", args)
+        where, args = _equal_to(coder=coder, code_id=code_id)
+        cur = self.db.execute(f"delete from codings where {where}", args)
         return cur.rowcount
 
     # -- exports --------------------------------------------------------------
@@ -216,3 +201,10 @@ class CodingQueries(StoreBase):
             if wanted is None or tid in wanted:
                 found.setdefault(tid, []).append((start, end, speaker))
         return found
+
+
+def _equal_to(**columns: str | None) -> tuple[str, list[Any]]:
+    """A where clause matching every column given a value (None: no filter)."""
+    given = {name: value for name, value in columns.items() if value is not None}
+    clause = " and ".join(["1 = 1", *(f"{name} = ?" for name in given)])
+    return clause, list(given.values())
