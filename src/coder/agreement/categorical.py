@@ -115,6 +115,18 @@ def scott_pi(ratings: npt.ArrayLike) -> Stat:
     return ratio(4 * n * int(np.trace(table)) - chance, 4 * n * n - chance, NO_VARIATION)
 
 
+def _free_marginal_inputs(ratings: npt.ArrayLike, q: int | None) -> tuple[IntArray, int, float] | Stat:
+    """Category counts, q and pairwise agreement for the q-based coefficients, or why undefined."""
+    counts, values = unit_counts(as_ratings(ratings))
+    n_cat = _q(q, len(values))
+    p_a = _pairwise_agreement(counts)
+    if p_a is None:
+        return Stat.undefined(NO_PAIRS)
+    if n_cat < 2:
+        return Stat.undefined(FEW_CATEGORIES)
+    return counts, n_cat, p_a
+
+
 def brennan_prediger(ratings: npt.ArrayLike, q: int | None = None) -> Stat:
     """Brennan & Prediger's (1981) free-marginal kappa, eq. 8: ``p_e = 1/q``.
 
@@ -128,13 +140,10 @@ def brennan_prediger(ratings: npt.ArrayLike, q: int | None = None) -> Stat:
     >>> round(brennan_prediger(from_contingency_table([[20, 10], [20, 50]]), q=2).value, 3)
     0.4
     """
-    counts, values = unit_counts(as_ratings(ratings))
-    n_cat = _q(q, len(values))
-    p_a = _pairwise_agreement(counts)
-    if p_a is None:
-        return Stat.undefined(NO_PAIRS)
-    if n_cat < 2:
-        return Stat.undefined(FEW_CATEGORIES)
+    observed = _free_marginal_inputs(ratings, q)
+    if isinstance(observed, Stat):
+        return observed
+    _, n_cat, p_a = observed
     return chance_corrected(p_a, 1.0 / n_cat)
 
 
@@ -165,13 +174,10 @@ def gwet_ac1(ratings: npt.ArrayLike, q: int | None = None) -> Stat:
     >>> round(gwet_ac1(from_contingency_table([[13, 0, 0], [0, 20, 7], [0, 4, 56]])).value, 7)
     0.8493305
     """
-    counts, values = unit_counts(as_ratings(ratings))
-    n_cat = _q(q, len(values))
-    p_a = _pairwise_agreement(counts)
-    if p_a is None:
-        return Stat.undefined(NO_PAIRS)
-    if n_cat < 2:
-        return Stat.undefined(FEW_CATEGORIES)
+    observed = _free_marginal_inputs(ratings, q)
+    if isinstance(observed, Stat):
+        return observed
+    counts, n_cat, p_a = observed
     pi = _prevalence(counts)
     return chance_corrected(p_a, float((pi * (1 - pi)).sum()) / (n_cat - 1))
 
