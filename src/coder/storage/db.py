@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from coder.errors import NotAProjectError
+from coder.storage._base import LockingDatabase
 from coder.storage.migrations import migrations
 from coder.storage.store import Store
 
@@ -21,14 +22,24 @@ PROJECT_MARKER = "coder-project"
 
 
 def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=10.0)
-    db = Database(conn)
+    # IMMEDIATE: the transactions sqlite3 and sqlite-utils open implicitly
+    # (a single insert outside store.transaction()) also wait for the lock.
+    conn = sqlite3.connect(str(path), timeout=10.0, isolation_level="IMMEDIATE")
+    db = LockingDatabase(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     with db.ensure_autocommit_on():
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _migrate(db: Database) -> None:
+    """Bring the schema up to date, under the write lock so two openers cannot race."""
+    if "_sqlite_migrations" in db.table_names() and not migrations.pending(db):
+        return
+    with db.atomic():
+        migrations.apply(db)
 
 
 def _is_coder_db(db: Database) -> bool:
@@ -58,7 +69,7 @@ def create_store(root: Path) -> Store:
             f"{path} exists but is not an SQLite database ({exc})",
             "choose another folder, or move that file away",
         ) from exc
-    migrations.apply(db)
+    _migrate(db)
     store = Store(db, root)
     if not existed or not _is_coder_db(db):
         with db.atomic():
@@ -85,5 +96,5 @@ def open_store(root: Path) -> Store:
             f"{path} is not a coder project database",
             "pass --project DIR pointing at a folder made by `coder init`",
         )
-    migrations.apply(db)
+    _migrate(db)
     return Store(db, root)

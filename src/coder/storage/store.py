@@ -35,7 +35,11 @@ class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, Review
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One unit of work: all of it is committed, or none of it."""
+        """One unit of work: all of it is committed, or none of it.
+
+        The outermost level takes the write lock at once (``BEGIN IMMEDIATE``),
+        so a second writer waits for the busy timeout instead of failing.
+        """
         with self.db.atomic():
             yield self
 
