@@ -20,9 +20,9 @@ WRITER = textwrap.dedent(
     root, coder, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = open_project(root)
     length = len(store.get_transcript("T01").text)
-    for i in range(n):
-        start = i % (length - 5)
-        apply_code(store, coder, "T01", start, start + 5, "beperkingen")
+    for i in range(n):  # n distinct spans: no two codings of one coder are the same
+        start, width = i % (length - 10), 1 + i // (length - 10)
+        apply_code(store, coder, "T01", start, start + width, "beperkingen")
     store.close()
     """
 )
@@ -59,3 +59,5 @@ def test_two_processes_write_1000_codings_each(
     finally:
         store.close()
     assert sorted(rows) == [("anna", 1000, 1000), ("bram", 1000, 1000)]
+    sound = coder("check")
+    assert sound.exit_code == 0, sound.output

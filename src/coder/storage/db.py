@@ -7,6 +7,7 @@ each hold their own connection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from sqlite_utils import Database
 
 from coder.errors import NotAProjectError
 from coder.storage._base import LockingDatabase
+from coder.storage.integrity import create_private_file
 from coder.storage.migrations import migrations
 from coder.storage.store import Store
 
 DB_FILENAME = "coder.db"
 PROJECT_MARKER = "coder-project"
+PRIVATE_FOLDER = 0o700
 
 
 def _connect(path: Path) -> Database:
@@ -50,15 +53,23 @@ def _is_coder_db(db: Database) -> bool:
 
 
 def create_store(root: Path) -> Store:
-    """Create (or reopen) the project in ``root``; refuse a foreign coder.db."""
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in ("codebooks", "transcripts"):
-        (root / folder).mkdir(exist_ok=True)
+    """Create (or reopen) the project in ``root``; refuse a foreign coder.db.
+
+    A new project holds personal data: its folder is made 0700 and coder.db
+    0600 whatever the umask (SQLite gives the -wal and -shm files the mode of
+    the database file).
+    """
     path = root / DB_FILENAME
     existed = path.exists()
+    root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    for folder in ("codebooks", "transcripts"):
+        (root / folder).mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    if not existed:
+        os.chmod(root, PRIVATE_FOLDER)
+        create_private_file(path)
     try:
         db = _connect(path)
-        if existed and db.table_names() and not _is_coder_db(db):
+        if db.table_names() and not _is_coder_db(db):
             db.close()
             raise NotAProjectError(
                 f"{path} is an SQLite file that coder did not create",

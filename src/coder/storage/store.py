@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
 from coder.storage.codes import CodeQueries
 from coder.storage.codings import CodingQueries
+from coder.storage.integrity import IntegrityQueries
 from coder.storage.records import RecordQueries
 from coder.storage.review import ReviewQueries
 from coder.storage.transcripts import TranscriptQueries
@@ -24,7 +25,7 @@ from coder.storage.transcripts import TranscriptQueries
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries):
+class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, IntegrityQueries):
     """A project's database (``coder.db``) and its folder."""
 
     def __init__(self, db: Database, root: Path) -> None:
