@@ -228,3 +228,14 @@ def backup_project(store: Store, dest: Path, force: bool = False) -> Path:
         raise CoderError(f"{dest.parent} is not a folder", "create it first")
     store.backup_to(dest)
     return dest
+
+
+def backup_before(store: Store, action: str, actor: str) -> Path:
+    """A dated backup in the project's ``backups/`` folder (0700) before a destructive ``action``."""
+    folder = store.root / "backups"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    dest = backup_project(store, folder / f"before-{action}-{stamp}.db")
+    with store.transaction():
+        store.log(actor, "backup", dest.name, after={"before": action})
+    return dest
