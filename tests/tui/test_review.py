@@ -236,13 +236,19 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
     assert [e.action for e in project.audit_entries()][-2:] == ["code.merge", "code.keep_separate"]
 
 
+async def focus_added_codes(app: HostApp, pilot: Any) -> None:
+    """Wait for the merge screen's ranking, then focus its table of coder-added codes."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    app.hosted.query_one("#mg-added", DataTable).focus()
+    await pilot.pause()
+
+
 async def test_merge_screen_renames_the_focused_code(project: Store) -> None:
     app = HostApp(MergeScreen(project, "lead"))
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        app.hosted.query_one("#mg-added", DataTable).focus()
+        await focus_added_codes(app, pilot)
         await pilot.press("r")
         await pilot.pause()
         app.screen.query_one(Input).value = "Privacy en gegevens"
@@ -294,11 +300,7 @@ async def test_the_coding_app_hosts_the_screens(project: Store, name: str, cls: 
 async def test_merge_screen_offers_a_backup_before_deleting_a_code(project: Store) -> None:
     app = HostApp(MergeScreen(project, "lead"))
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        app.hosted.query_one("#mg-added", DataTable).focus()
-        await pilot.pause()
+        await focus_added_codes(app, pilot)
         code_id = app.hosted._code().id
         await pilot.press("x")
         await pilot.pause()
