@@ -106,3 +106,24 @@ def test_reanchoring_by_hand_clears_the_flag(cut: Coder) -> None:
         assert updated.flagged is None and updated.flagged_text is None
     finally:
         store.close()
+
+
+def test_reanchoring_in_the_coding_screen_is_undone_with_its_flag(cut: Coder) -> None:
+    from coder.services.session import Session
+
+    store = open_project(cut.root)
+    try:
+        [coding] = store.codings(coder="anna", flagged=True)
+        session = Session(store, "anna")
+        session.set_span(coding.id, 0, 5)
+        assert store.get_coding(coding.id).flagged is None
+        session.undo()
+        back = store.get_coding(coding.id)
+        assert (back.start, back.end, back.flagged, back.flagged_text) == (
+            coding.start,
+            coding.end,
+            coding.flagged,
+            coding.flagged_text,
+        )
+    finally:
+        store.close()
