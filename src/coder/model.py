@@ -155,6 +155,7 @@ class Coding:
     key_quote: bool = False
     created_at: str = ""
     flagged: str | None = None
+    flagged_text: str | None = None
 
 
 @dataclass(frozen=True)

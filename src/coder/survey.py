@@ -85,6 +85,8 @@ class Survey:
     source: str
     key_column: str | None = None
     group_columns: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What reading noticed but did not refuse (not stored; shown at import)."""
 
     def items(self) -> list[str]:
         """Item keys: the key column's values, or the respondent item columns."""
@@ -245,7 +247,48 @@ def _build_aggregate(table: Table, name: str, key: str | None) -> Survey:
     labels = dict(table.item_labels)
     if label is not None:
         labels |= {k: str(v) for k, v in zip(keys, data[label], strict=True) if v is not None}
-    return Survey(name, "aggregate", pd.DataFrame(data), labels, table.value_labels, table.source, key)
+    warnings = [
+        w
+        for c, column in data.items()
+        if c not in (key, label) and not _is_number(column)
+        for w in [_mixed_column_warning(table, c)]
+        if w
+    ]
+    return Survey(
+        name,
+        "aggregate",
+        pd.DataFrame(data),
+        labels,
+        table.value_labels,
+        table.source,
+        key,
+        (),
+        tuple(warnings),
+    )
+
+
+def _mixed_column_warning(table: Table, column: str) -> str | None:
+    """A text column with some numbers in it: likely figures spoiled by a few notes ("n.v.t.").
+
+    Such a column is not among the figures of the joint display, so a year
+    would vanish from it without a word; say which column and rows.
+    """
+    cells = [clean_cell(c) for c in table.frame[column].tolist()]
+    filled = [i for i, c in enumerate(cells) if c is not None]
+    numeric = {
+        i
+        for i in filled
+        if not isinstance(cells[i], str) or parse_number(str(cells[i]), table.decimal_comma) is not None
+    }
+    if not numeric:
+        return None
+    bad = [i for i in filled if i not in numeric]
+    rows = ", ".join(str(table.rows[i]) for i in bad[:5]) + (" ..." if len(bad) > 5 else "")
+    return (
+        f"{table.source}, column {column!r}: read as text, not as figures: {len(bad)} of {len(filled)} "
+        f"filled cells are not numbers (rows {rows}, e.g. {cells[bad[0]]!r}); correct or empty them "
+        "to use the column in the joint display"
+    )
 
 
 def _check_keys(table: Table, key: str, keys: list[str]) -> None:

@@ -9,6 +9,7 @@ disagreements, one of them a conflict (anna ``handelingsverlegenheid``, bram
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from coder.services.codebook import load_codebook_file
 from coder.services.project import init_project, open_project
@@ -235,13 +236,19 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
     assert [e.action for e in project.audit_entries()][-2:] == ["code.merge", "code.keep_separate"]
 
 
+async def focus_added_codes(app: HostApp, pilot: Any) -> None:
+    """Wait for the merge screen's ranking, then focus its table of coder-added codes."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    app.hosted.query_one("#mg-added", DataTable).focus()
+    await pilot.pause()
+
+
 async def test_merge_screen_renames_the_focused_code(project: Store) -> None:
     app = HostApp(MergeScreen(project, "lead"))
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        app.hosted.query_one("#mg-added", DataTable).focus()
+        await focus_added_codes(app, pilot)
         await pilot.press("r")
         await pilot.pause()
         app.screen.query_one(Input).value = "Privacy en gegevens"
@@ -288,3 +295,24 @@ async def test_the_coding_app_hosts_the_screens(project: Store, name: str, cls: 
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, cls)
+
+
+async def test_merge_screen_offers_a_backup_before_deleting_a_code(project: Store) -> None:
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await focus_added_codes(app, pilot)
+        code_id = app.hosted._code().id
+        await pilot.press("x")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert "back up the project first" in str(options.get_option("backup-delete").prompt)
+        options.focus()
+        options.highlighted = options.get_option_index("backup-delete")
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+    assert not project.has_code(code_id), notes
+    [copy] = (project.root / "backups").glob("before-code.delete-*.db")
+    conn = sqlite3.connect(copy)
+    assert conn.execute("select count(*) from codes where id = ?", [code_id]).fetchone() == (1,)
+    conn.close()

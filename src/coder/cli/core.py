@@ -24,14 +24,15 @@ CHANGE_ACTOR = click.option(
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Study name shown in the coding screen.")
+@click.option("--rename", is_flag=True, help="Give an existing project the --name (refused otherwise).")
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, name: str | None) -> None:
-    """Create a project folder (coder.db, codebooks/, transcripts/).
+def init(ctx: click.Context, directory: Path | None, name: str | None, rename: bool) -> None:
+    """Create a project folder (coder.db, codebooks/, transcripts/); again on a project, changes nothing.
 
     Example: coder init sociale-teams --name "Sociale teams"
     """
     root = directory.resolve() if directory else project(ctx).root
-    _, created = init_project(root, name)
+    _, created = init_project(root, name, rename)
     click.echo(f"{'Created' if created else 'Already a project:'} {root}")
 
 

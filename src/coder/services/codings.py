@@ -18,7 +18,8 @@ from coder.model import Coding
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 
-ROW_FIELDS = ("transcript", "start", "end", "code", "memo")
+# A flagged coding travels with its reason and the words it lost (the last two).
+ROW_FIELDS = ("transcript", "start", "end", "code", "memo", "flagged", "flagged_text")
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -105,7 +106,16 @@ def _validate_row(
         "end": end,
         "code_id": code_id,
         "memo": str(row.get("memo") or ""),
+        **_flag_of_row(row),
     }
+
+
+def _flag_of_row(row: dict[str, Any]) -> dict[str, str | None]:
+    """The review flag of an imported row: a reason and the lost words, or none."""
+    reason = str(row.get("flagged") or "").strip()
+    if not reason:
+        return {"flagged": None, "flagged_text": None}
+    return {"flagged": reason, "flagged_text": str(row.get("flagged_text") or "")}
 
 
 def _code_for_row(store: Store, label: str, ref: str, coder: str, add_missing: bool, added: list[str]) -> str:
@@ -139,15 +149,19 @@ def export_codings(store: Store, coder: str, out: Path) -> int:
             "end": c.end,
             "code": codebook.path(c.code_id),
             "memo": c.memo,
+            **({"flagged": c.flagged, "flagged_text": c.flagged_text} if c.flagged else {}),
         }
         for c in store.codings(coder=coder)
     ]
+    # The flag columns appear only when there is a flag to carry, so that the
+    # usual file keeps its five columns.
+    fields = ROW_FIELDS if any("flagged" in r for r in rows) else ROW_FIELDS[:5]
     suffix = out.suffix.lower()
     if suffix == ".jsonl":
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     elif suffix == ".csv":
         with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=ROW_FIELDS)
+            writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             writer.writerows(rows)
     else:
@@ -201,6 +215,9 @@ def update_coding(store: Store, coder: str, coding_id: int, **fields: Any) -> Co
     coding = store.get_coding(coding_id)
     if coding.coder != coder:
         raise CoderError(f"coding {coding_id} belongs to another coder")
+    if {"start", "end"} & fields.keys() and coding.flagged:
+        # Re-anchored by hand: the coder has put it on the words it belongs to.
+        fields = {**fields, "flagged": None, "flagged_text": None}
     with store.transaction():
         updated = store.update_coding(coding_id, **fields)
         store.log(

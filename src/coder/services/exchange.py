@@ -20,6 +20,7 @@ export says which of these it leaves out.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from coder.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid,
 from coder.services.project_merge import Incoming, MergeReport, apply_incoming, text_sha256
 from coder.storage import DB_FILENAME, Store, open_store
 from coder.storage.store import new_guid, now
+
+FLAG_MARK = "coder:flagged"
 
 _RGB = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md")
@@ -73,7 +76,9 @@ def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) ->
     by_transcript: dict[str, list[ExCoding]] = defaultdict(list)
     for c in codings:
         by_transcript[c.transcript_id].append(
-            ExCoding(c.guid, guid_of[c.coder], c.start, c.end, code_guid[c.code_id], c.memo, c.created_at)
+            ExCoding(
+                c.guid, guid_of[c.coder], c.start, c.end, code_guid[c.code_id], flag_to_memo(c), c.created_at
+            )
         )
     sources = tuple(
         ExSource(
@@ -101,6 +106,33 @@ def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) ->
     report.coders = [c["name"] for c in layers]
     report.warnings.extend(_export_losses(codings, codebook, layers))
     return report
+
+
+def flag_to_memo(coding: Coding) -> str:
+    """The selection description: the memo, then a coder-specific flag paragraph when flagged.
+
+    REFI-QDA has no review flag; a last paragraph ``coder:flagged {json}``
+    carries the reason and the lost words so that a round trip keeps them,
+    and other tools show it as readable text.
+    """
+    if coding.flagged is None:
+        return coding.memo
+    flag = json.dumps({"reason": coding.flagged, "text": coding.flagged_text or ""}, ensure_ascii=False)
+    return "\n\n".join(t for t in (coding.memo, f"{FLAG_MARK} {flag}") if t)
+
+
+def flag_from_memo(description: str) -> tuple[str, str | None, str | None]:
+    """(memo, flag, lost words) of a coding from a description ``flag_to_memo`` wrote."""
+    head, mark, last = description.rpartition(FLAG_MARK + " ")
+    if not mark or (head and not head.endswith("\n\n")):
+        return description, None, None
+    try:
+        flag = json.loads(last)
+    except json.JSONDecodeError:
+        return description, None, None
+    if not isinstance(flag, dict) or not isinstance(flag.get("reason"), str):
+        return description, None, None
+    return head.removesuffix("\n\n"), flag["reason"], str(flag.get("text") or "")
 
 
 def _chosen_layers(store: Store, coders: Sequence[str] | None) -> list[dict[str, str]]:
@@ -170,9 +202,6 @@ def _export_losses(codings: list[Coding], codebook: Codebook, layers: list[dict[
     key_quotes = sum(c.key_quote for c in codings)
     if key_quotes:
         found.append(f"{key_quotes} key-quote marks were not exported (REFI-QDA has no such mark)")
-    flagged = sum(c.flagged is not None for c in codings)
-    if flagged:
-        found.append(f"{flagged} review flags on codings were not exported")
     extras = [c.id for c in codebook.codes if c.keywords or c.links]
     if extras:
         found.append(f"keywords and survey links of {len(extras)} codes were not exported")
@@ -270,6 +299,7 @@ def incoming_from_qdpx(store: Store, path: Path, lang: str = "auto") -> Incoming
                 unknown_codes += 1
                 continue
             coder = coder_of(c.user_guid)
+            memo, flagged, flagged_text = flag_from_memo(c.memo)
             incoming.codings.append(
                 Coding(
                     0,
@@ -279,8 +309,10 @@ def incoming_from_qdpx(store: Store, path: Path, lang: str = "auto") -> Incoming
                     c.start,
                     c.end,
                     code_id[c.code_guid],
-                    c.memo,
+                    memo,
                     created_at=c.created_at,
+                    flagged=flagged,
+                    flagged_text=flagged_text,
                 )
             )
     if unknown_codes:

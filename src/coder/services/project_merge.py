@@ -298,6 +298,7 @@ def _plan_codings(
                 "key_quote": c.key_quote,
                 "created_at": c.created_at or None,
                 "flagged": c.flagged,
+                "flagged_text": c.flagged_text,
             }
         )
         report.codings_added[coder] = report.codings_added.get(coder, 0) + 1

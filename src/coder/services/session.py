@@ -186,6 +186,9 @@ class Session:
         before = self.store.get_coding(coding_id)
         after = coding_service.update_coding(self.store, self.coder, coding_id, **fields)
         old = {k: getattr(before, k) for k in fields}
+        if before.flagged and after.flagged is None:
+            # Undoing a re-anchoring puts the review flag back with the span.
+            old |= {"flagged": before.flagged, "flagged_text": before.flagged_text}
         label = f"{verb} {self._name(before.code_id)}"
 
         def undo() -> Change:

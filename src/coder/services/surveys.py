@@ -98,7 +98,7 @@ def import_survey(
         store.save_survey(name, survey.kind, path.name, survey.to_records())
         store.log(actor, "survey.import", name, after={"file": path.name, "kind": survey.kind})
     items = survey.items()
-    warnings = [
+    warnings = [*survey.warnings] + [
         f"{info.code} links to {name}:{info.item}, which {path.name} does not have"
         for info in all_links(store)
         if info.survey == name and info.status != "ok"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,48 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 def _dumps(value: Any) -> str:
     return _ENCODE(value)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the lock up front (``BEGIN IMMEDIATE``).
+
+    A deferred ``BEGIN`` that reads first and writes later cannot wait for the
+    lock: SQLite answers "database is locked" at once, busy timeout or not.
+    Taking the write lock when the transaction opens makes concurrent writers
+    queue instead. Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with Database.atomic(db):
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+class LockingDatabase(Database):
+    """A sqlite-utils Database whose own transactions take the write lock up front.
+
+    sqlite-utils wraps its multi-statement writes (insert_all, update,
+    transform, migrations) in ``atomic()``; here that is ``BEGIN IMMEDIATE``.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A write transaction (a savepoint when one is already open)."""
+        with write_transaction(self):
+            yield self
 
 
 class StoreBase:

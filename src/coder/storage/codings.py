@@ -17,7 +17,7 @@ class CodingQueries(StoreBase):
 
     # -- codings --------------------------------------------------------------
 
-    _CODING_COLS = "id, guid, coder, transcript_id, start, end, code_id, memo, key_quote, created_at, flagged"
+    _CODING_COLS = "id, guid, coder, transcript_id, start, end, code_id, memo, key_quote, created_at, flagged, flagged_text"
 
     @staticmethod
     def _coding(r: Sequence[Any]) -> Coding:
@@ -33,6 +33,7 @@ class CodingQueries(StoreBase):
             bool(r[8]),
             r[9] or "",
             r[10],
+            r[11],
         )
 
     def add_coding(
@@ -94,6 +95,7 @@ class CodingQueries(StoreBase):
                 "key_quote": int(r.get("key_quote", False)),
                 "created_at": r.get("created_at") or created,
                 "flagged": r.get("flagged"),
+                "flagged_text": r.get("flagged_text"),
             }
             for r in rows
         ]
@@ -118,9 +120,12 @@ class CodingQueries(StoreBase):
         coder: str | None = None,
         transcript_id: str | None = None,
         code_ids: Iterable[str] | None = None,
+        flagged: bool | None = None,
     ) -> list[Coding]:
-        """Codings filtered by coder, transcript and codes, in text order."""
+        """Codings filtered by coder, transcript, codes and review flag (None: either), in text order."""
         where, args = _equal_to(coder=coder, transcript_id=transcript_id)
+        if flagged is not None:
+            where += f" and flagged is {'not ' if flagged else ''}null"
         if code_ids is not None:
             ids = list(code_ids)
             where += f" and code_id in ({', '.join('?' * len(ids))})"
@@ -129,8 +134,12 @@ class CodingQueries(StoreBase):
         return [self._coding(r) for r in self.db.execute(sql, args)]
 
     def coding_spans(self, coder: str) -> list[tuple[str, int, int, str]]:
-        """(transcript, start, end, code) of one coder, cheap for large projects."""
-        sql = "select transcript_id, start, end, code_id from codings where coder = ?"
+        """(transcript, start, end, code) of one coder, cheap for large projects.
+
+        Flagged codings (their words are gone) are left out: they count in no
+        agreement, matrix or reconciliation until they are resolved.
+        """
+        sql = "select transcript_id, start, end, code_id from codings where coder = ? and flagged is null"
         return [tuple(r) for r in self.db.execute(sql, [coder])]
 
     def update_coding(self, coding_id: int, **fields: Any) -> Coding:
@@ -159,6 +168,7 @@ class CodingQueries(StoreBase):
                 "key_quote": int(coding.key_quote),
                 "created_at": coding.created_at,
                 "flagged": coding.flagged,
+                "flagged_text": coding.flagged_text,
             }
         )
 
@@ -180,13 +190,14 @@ class CodingQueries(StoreBase):
 
         Rows are (coding id, transcript, start, end, code, key quote, memo[, text]).
         ``text`` is ``substr`` of the stored text, which counts code points as
-        Python does, so it is exactly ``text[start:end]``.
+        Python does, so it is exactly ``text[start:end]``. Flagged codings are
+        left out: their span no longer holds their words.
         """
         text = ", substr(t.text, c.start + 1, c.end - c.start)" if with_text else ""
         sql = (
             "select c.id, c.transcript_id, c.start, c.end, c.code_id, c.key_quote, coalesce(c.memo, '')"
             f"{text} from codings c join transcripts t on t.id = c.transcript_id "
-            "where c.coder = ? order by c.transcript_id, c.start, c.end, c.id"
+            "where c.coder = ? and c.flagged is null order by c.transcript_id, c.start, c.end, c.id"
         )
         return [tuple(r) for r in self.db.execute(sql, [coder])]
 

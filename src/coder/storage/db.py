@@ -7,28 +7,42 @@ each hold their own connection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from coder.errors import NotAProjectError
+from coder.storage._base import LockingDatabase
+from coder.storage.integrity import create_private_file
 from coder.storage.migrations import migrations
 from coder.storage.store import Store
 
 DB_FILENAME = "coder.db"
 PROJECT_MARKER = "coder-project"
+PRIVATE_FOLDER = 0o700
 
 
 def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=10.0)
-    db = Database(conn)
+    # IMMEDIATE: the transactions sqlite3 and sqlite-utils open implicitly
+    # (a single insert outside store.transaction()) also wait for the lock.
+    conn = sqlite3.connect(str(path), timeout=10.0, isolation_level="IMMEDIATE")
+    db = LockingDatabase(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     with db.ensure_autocommit_on():
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _migrate(db: Database) -> None:
+    """Bring the schema up to date, under the write lock so two openers cannot race."""
+    if "_sqlite_migrations" in db.table_names() and not migrations.pending(db):
+        return
+    with db.atomic():
+        migrations.apply(db)
 
 
 def _is_coder_db(db: Database) -> bool:
@@ -39,15 +53,23 @@ def _is_coder_db(db: Database) -> bool:
 
 
 def create_store(root: Path) -> Store:
-    """Create (or reopen) the project in ``root``; refuse a foreign coder.db."""
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in ("codebooks", "transcripts"):
-        (root / folder).mkdir(exist_ok=True)
+    """Create (or reopen) the project in ``root``; refuse a foreign coder.db.
+
+    A new project holds personal data: its folder is made 0700 and coder.db
+    0600 whatever the umask (SQLite gives the -wal and -shm files the mode of
+    the database file).
+    """
     path = root / DB_FILENAME
     existed = path.exists()
+    root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    for folder in ("codebooks", "transcripts"):
+        (root / folder).mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    if not existed:
+        os.chmod(root, PRIVATE_FOLDER)
+        create_private_file(path)
     try:
         db = _connect(path)
-        if existed and db.table_names() and not _is_coder_db(db):
+        if db.table_names() and not _is_coder_db(db):
             db.close()
             raise NotAProjectError(
                 f"{path} is an SQLite file that coder did not create",
@@ -58,7 +80,7 @@ def create_store(root: Path) -> Store:
             f"{path} exists but is not an SQLite database ({exc})",
             "choose another folder, or move that file away",
         ) from exc
-    migrations.apply(db)
+    _migrate(db)
     store = Store(db, root)
     if not existed or not _is_coder_db(db):
         with db.atomic():
@@ -85,5 +107,5 @@ def open_store(root: Path) -> Store:
             f"{path} is not a coder project database",
             "pass --project DIR pointing at a folder made by `coder init`",
         )
-    migrations.apply(db)
+    _migrate(db)
     return Store(db, root)

@@ -198,3 +198,14 @@ def m002_reconciliation(db: Database) -> None:
         pk="label",
         not_null={"guid", "codes"},
     )
+
+
+@migrations()
+def m004_integrity(db: Database) -> None:
+    """A flagged coding keeps the words it had: ``codings.flagged_text``.
+
+    When a transcript is replaced and a coding's words are gone, the coding
+    keeps a span in the new text (for the lead to re-anchor) but its quote is
+    the old text, kept here until the flag is resolved.
+    """
+    db.table("codings").add_column("flagged_text", str)

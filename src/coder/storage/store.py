@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
 from coder.storage.codes import CodeQueries
 from coder.storage.codings import CodingQueries
+from coder.storage.integrity import IntegrityQueries
 from coder.storage.records import RecordQueries
 from coder.storage.review import ReviewQueries
 from coder.storage.transcripts import TranscriptQueries
@@ -24,7 +25,7 @@ from coder.storage.transcripts import TranscriptQueries
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries):
+class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, IntegrityQueries):
     """A project's database (``coder.db``) and its folder."""
 
     def __init__(self, db: Database, root: Path) -> None:
@@ -35,7 +36,11 @@ class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, Review
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One unit of work: all of it is committed, or none of it."""
+        """One unit of work: all of it is committed, or none of it.
+
+        The outermost level takes the write lock at once (``BEGIN IMMEDIATE``),
+        so a second writer waits for the busy timeout instead of failing.
+        """
         with self.db.atomic():
             yield self
 

@@ -42,6 +42,7 @@ from coder.errors import CoderError
 from coder.model import Code
 from coder.services import alignment
 from coder.services import codebook as codes_service
+from coder.services.integrity import backup_before
 from coder.storage import Store
 from coder.tui.widgets.status import TitleBar
 
@@ -307,12 +308,21 @@ class MergeScreen(Screen[None]):
             choices = [
                 ("move", f"move its {n} codings into another code…"),
                 ("delete", f"delete its {n} codings too"),
+                ("backup-delete", f"back up the project first, then delete its {n} codings too"),
             ]
             self.app.push_screen(
                 ChoiceDialog(f"Delete {code.name}?", choices), lambda how: self._delete(code, how)
             )
 
     def _delete(self, code: Code, how: str | None) -> None:
+        if how == "backup-delete":
+            try:
+                copy = backup_before(self.store, "code.delete", self.actor)
+            except (CoderError, OSError) as exc:
+                self.notify(f"no backup, nothing deleted: {exc}", severity="error")
+                return
+            self.notify(f"backed up to {copy}")
+            how = "delete"
         if how == "delete":
             self._run(
                 lambda: codes_service.delete_code(self.store, code.id, "delete", self.actor),
