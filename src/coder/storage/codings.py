@@ -49,22 +49,19 @@ class CodingQueries(StoreBase):
         """Insert one coding and return it."""
         created = now()
         guid = guid or new_guid()
-        row_id = (
-            self.db.table("codings")
-            .insert(
-                {
-                    "guid": guid,
-                    "coder": coder,
-                    "transcript_id": transcript_id,
-                    "start": start,
-                    "end": end,
-                    "code_id": code_id,
-                    "memo": memo,
-                    "key_quote": int(key_quote),
-                    "created_at": created,
-                }
-            )
-            .last_pk
+        row_id = self._insert(
+            "codings",
+            {
+                "guid": guid,
+                "coder": coder,
+                "transcript_id": transcript_id,
+                "start": start,
+                "end": end,
+                "code_id": code_id,
+                "memo": memo,
+                "key_quote": int(key_quote),
+                "created_at": created,
+            },
         )
         return Coding(
             int(row_id or 0),
@@ -97,18 +94,42 @@ class CodingQueries(StoreBase):
             }
             for r in rows
         ]
-        self.db.table("codings").insert_all(prepared, batch_size=2000)
+        self.insert_codings(prepared)
         return len(prepared)
+
+    _INSERT_COLS = (
+        "guid",
+        "coder",
+        "transcript_id",
+        "start",
+        "end",
+        "code_id",
+        "memo",
+        "key_quote",
+        "created_at",
+        "flagged",
+    )
+
+    def insert_codings(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert prepared coding rows (every column of ``_INSERT_COLS``) with one executemany."""
+        cols = ", ".join(f'"{c}"' for c in self._INSERT_COLS)
+        sql = f"insert into codings ({cols}) values ({', '.join('?' * len(self._INSERT_COLS))})"
+        values = [tuple(r[c] for c in self._INSERT_COLS) for r in rows]
+        if self.conn.in_transaction:
+            self.conn.executemany(sql, values)
+        else:
+            with self.transaction():
+                self.conn.executemany(sql, values)
 
     def coding_by_guid(self, guid: str) -> Coding | None:
         """One coding by GUID, if it exists."""
-        row = self.db.execute(f"select {self._CODING_COLS} from codings where guid = ?", [guid]).fetchone()
+        row = self.conn.execute(f"select {self._CODING_COLS} from codings where guid = ?", [guid]).fetchone()
         return self._coding(row) if row else None
 
     def get_coding(self, coding_id: int) -> Coding:
         """One coding by row id, or UnknownIdError."""
         sql = f"select {self._CODING_COLS} from codings where id = ?"
-        row = self.db.execute(sql, [coding_id]).fetchone()
+        row = self.conn.execute(sql, [coding_id]).fetchone()
         if row is None:
             raise UnknownIdError(f"no coding with id {coding_id}")
         return self._coding(row)
@@ -126,27 +147,28 @@ class CodingQueries(StoreBase):
             where += f" and code_id in ({', '.join('?' * len(ids))})"
             args.extend(ids)
         sql = f"select {self._CODING_COLS} from codings where {where} order by transcript_id, start, end, id"
-        return [self._coding(r) for r in self.db.execute(sql, args)]
+        return [self._coding(r) for r in self.conn.execute(sql, args)]
 
     def coding_spans(self, coder: str) -> list[tuple[str, int, int, str]]:
         """(transcript, start, end, code) of one coder, cheap for large projects."""
         sql = "select transcript_id, start, end, code_id from codings where coder = ?"
-        return [tuple(r) for r in self.db.execute(sql, [coder])]
+        return [tuple(r) for r in self.conn.execute(sql, [coder])]
 
     def update_coding(self, coding_id: int, **fields: Any) -> Coding:
         """Change fields of a coding (start, end, code_id, memo, key_quote, flagged)."""
         if "key_quote" in fields:
             fields["key_quote"] = int(fields["key_quote"])
-        self.db.table("codings").update(coding_id, fields)
+        self._update("codings", {"id": coding_id}, fields)
         return self.get_coding(coding_id)
 
     def delete_coding(self, coding_id: int) -> None:
         """Remove one coding."""
-        self.db.execute("delete from codings where id = ?", [coding_id])
+        self.conn.execute("delete from codings where id = ?", [coding_id])
 
     def restore_coding(self, coding: Coding) -> None:
         """Put a deleted coding back with its original id and GUID (undo)."""
-        self.db.table("codings").insert(
+        self._insert(
+            "codings",
             {
                 "id": coding.id,
                 "guid": coding.guid,
@@ -159,18 +181,18 @@ class CodingQueries(StoreBase):
                 "key_quote": int(coding.key_quote),
                 "created_at": coding.created_at,
                 "flagged": coding.flagged,
-            }
+            },
         )
 
     def move_codings(self, from_code: str, to_code: str) -> int:
         """Point every coding of ``from_code`` at ``to_code``; returns how many."""
-        cur = self.db.execute("update codings set code_id = ? where code_id = ?", [to_code, from_code])
+        cur = self.conn.execute("update codings set code_id = ? where code_id = ?", [to_code, from_code])
         return cur.rowcount
 
     def delete_codings(self, coder: str | None = None, code_id: str | None = None) -> int:
         """Delete codings of a coder layer and/or a code; returns how many."""
         where, args = _equal_to(coder=coder, code_id=code_id)
-        cur = self.db.execute(f"delete from codings where {where}", args)
+        cur = self.conn.execute(f"delete from codings where {where}", args)
         return cur.rowcount
 
     # -- exports --------------------------------------------------------------
@@ -188,7 +210,7 @@ class CodingQueries(StoreBase):
             f"{text} from codings c join transcripts t on t.id = c.transcript_id "
             "where c.coder = ? order by c.transcript_id, c.start, c.end, c.id"
         )
-        return [tuple(r) for r in self.db.execute(sql, [coder])]
+        return [tuple(r) for r in self.conn.execute(sql, [coder])]
 
     def turn_spans(
         self, transcript_ids: Iterable[str] | None = None
@@ -197,7 +219,7 @@ class CodingQueries(StoreBase):
         wanted = set(transcript_ids) if transcript_ids is not None else None
         sql = "select transcript_id, start, end, speaker from segments where kind = 'turn' order by transcript_id, idx"
         found: dict[str, list[tuple[int, int, str | None]]] = {}
-        for tid, start, end, speaker in self.db.execute(sql):
+        for tid, start, end, speaker in self.conn.execute(sql):
             if wanted is None or tid in wanted:
                 found.setdefault(tid, []).append((start, end, speaker))
         return found
