@@ -204,14 +204,27 @@ def codings() -> None:
 @click.argument("file", type=EXISTING_FILE)
 @click.option("--coder", required=True, help="Whose codings these are.")
 @click.option("--add-missing-codes", is_flag=True, help="Add unknown codes as created by this coder.")
+@click.option("--replace", is_flag=True, help="Replace the coder's codings of the transcripts in the file.")
 @click.pass_context
-def codings_import(ctx: click.Context, file: Path, coder: str, add_missing_codes: bool) -> None:
+def codings_import(
+    ctx: click.Context, file: Path, coder: str, add_missing_codes: bool, replace: bool
+) -> None:
     """Import rows of transcript,start,end,code[,memo] for one coder.
+
+    Rows identical to a coding the coder already has (same transcript, span
+    and code) are skipped, so importing a file twice changes nothing. CSV
+    files may use `,` or `;` (Dutch Excel) between cells.
 
     Example: coder codings import anna.csv --coder anna
     """
-    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes)
-    click.echo(f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)")
+    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes, replace)
+    line = f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)"
+    extra = [
+        f"{result[k]} {what}"
+        for k, what in (("skipped", "identical skipped"), ("replaced", "replaced"))
+        if k in result
+    ]
+    click.echo(line + (f"; {', '.join(extra)}" if extra else ""))
 
 
 @codings.command("export")

@@ -149,6 +149,18 @@ class CodingQueries(StoreBase):
         sql = f"select {self._CODING_COLS} from codings where {where} order by transcript_id, start, end, id"
         return [self._coding(r) for r in self.conn.execute(sql, args)]
 
+    def coding_keys(self, coder: str, transcript_ids: Sequence[str]) -> list[tuple[str, int, int, str]]:
+        """(transcript, start, end, code) of one coder's codings in the transcripts given."""
+        marks = ", ".join("?" * len(transcript_ids))
+        sql = f"select transcript_id, start, end, code_id from codings where coder = ? and transcript_id in ({marks})"
+        return [tuple(r) for r in self.conn.execute(sql, [coder, *transcript_ids])]
+
+    def delete_coder_codings(self, coder: str, transcript_ids: Sequence[str]) -> int:
+        """Delete one coder's codings in the transcripts given; returns how many."""
+        marks = ", ".join("?" * len(transcript_ids))
+        sql = f"delete from codings where coder = ? and transcript_id in ({marks})"
+        return self.conn.execute(sql, [coder, *transcript_ids]).rowcount
+
     def coding_spans(self, coder: str) -> list[tuple[str, int, int, str]]:
         """(transcript, start, end, code) of one coder, cheap for large projects."""
         sql = "select transcript_id, start, end, code_id from codings where coder = ?"

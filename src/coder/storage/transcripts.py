@@ -55,6 +55,10 @@ class TranscriptQueries(StoreBase):
         """All transcript ids, sorted."""
         return [r[0] for r in self.conn.execute("select id from transcripts order by id")]
 
+    def transcript_lengths(self) -> dict[str, int]:
+        """Text length (in code points, as Python counts) by transcript id, without reading the texts."""
+        return dict(self.conn.execute("select id, length(text) from transcripts").fetchall())
+
     def transcript_texts(self, ids: Iterable[str] | None = None) -> dict[str, str]:
         """Stored texts by transcript id (all, or the ids given)."""
         rows = self.conn.execute("select id, text from transcripts")
