@@ -105,16 +105,45 @@ def transcripts(ctx: click.Context, as_json: bool) -> None:
 
 
 @transcripts.command("show")
-@click.argument("transcript_id")
+@click.argument("transcript_id", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Show every transcript (with --json: one JSON list).")
+@click.option("--ids", metavar="A,B,...", help="Show the transcripts with these ids, in this order.")
 @click.option("--text", "as_text", is_flag=True, help="Print exactly the stored text that offsets index.")
 @click.option("--json", "as_json", is_flag=True, help="Print text and segments as JSON.")
 @click.pass_context
-def transcripts_show(ctx: click.Context, transcript_id: str, as_text: bool, as_json: bool) -> None:
-    """Show one transcript.
+def transcripts_show(
+    ctx: click.Context,
+    transcript_id: str | None,
+    show_all: bool,
+    ids: str | None,
+    as_text: bool,
+    as_json: bool,
+) -> None:
+    """Show one transcript, or many at once with --all or --ids.
+
+    With --json and --all or --ids the output is one JSON list of the same
+    documents, so a script reads a whole study in one call.
 
     Example: coder transcripts show R01 --text
+    Example: coder transcripts show --ids R01,R02 --json
     """
     store = project(ctx).store
+    if (transcript_id is not None) + show_all + (ids is not None) != 1:
+        raise click.UsageError("name one transcript, or pass --all or --ids A,B,...")
+    if transcript_id is None:
+        wanted = (
+            store.transcript_ids() if show_all else [i.strip() for i in (ids or "").split(",") if i.strip()]
+        )
+        if as_text:
+            raise click.UsageError("--text prints one transcript; use --json for many")
+        docs = [transcript_document(store, tid) for tid in wanted]
+        if as_json:
+            print_json(docs)
+            return
+        for doc in docs:
+            click.echo(f"== {doc['id']}\n")
+            _echo_turns(doc)
+        return
     if as_text:
         click.echo(store.get_transcript(transcript_id).text, nl=False)
         return
@@ -122,6 +151,11 @@ def transcripts_show(ctx: click.Context, transcript_id: str, as_text: bool, as_j
     if as_json:
         print_json(doc)
         return
+    _echo_turns(doc)
+
+
+def _echo_turns(doc: dict[str, object]) -> None:
+    """Each turn of a transcript document as ``[speaker] text``."""
     for seg in doc["segments"]:  # type: ignore[attr-defined]
         if seg["kind"] == "turn":
             label = seg["speaker"] or "—"
