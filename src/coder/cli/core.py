@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
-from rich.tree import Tree
 
 from coder.cli import cli, out_console, print_json, progress_bar, project
 from coder.cli.common import echo_lists
@@ -94,6 +92,8 @@ def transcripts(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table("id", "lang", "words", "turns", "sentences", "attributes", "coded")
     for r in rows:
         attrs = ", ".join(f"{k}={v}" for k, v in r["attributes"].items())
@@ -199,6 +199,8 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(codebook_to_dict(book, with_meta=True))
         return
+    from rich.tree import Tree
+
     tree = Tree(f"[bold]{book.name or 'Codebook'}")
     nodes = {None: tree}
     for code in book.tree_order():
