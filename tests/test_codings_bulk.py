@@ -149,3 +149,15 @@ def test_export_round_trips_jsonl_and_leaves_no_temporary_file(loaded: Coder, tm
         "memo": "eerste",
     }
     assert import_codings(store, out, "anna") == {"imported": 0, "codes_added": 0, "skipped": 3}
+
+
+def test_bulk_guids_are_distinct_version_4_uuids() -> None:
+    import uuid
+
+    from coder.storage._base import new_guids
+
+    guids = new_guids(2000)
+    assert len(set(guids)) == 2000
+    for guid in guids:
+        parsed = uuid.UUID(guid)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, guid)

@@ -82,3 +82,15 @@ def test_help_lists_every_registered_command_and_runs_one() -> None:
     assert isinstance(transcripts, click.Group)
     # subcommands that another module adds to the group are there too
     assert {"add", "suggest", "keep"} <= set(transcripts.list_commands(ctx))
+
+
+def test_extensions_load_even_when_the_defining_module_was_imported_first() -> None:
+    script = (
+        "import click, coder.cli.core\n"
+        "from coder.cli import cli\n"
+        "group = cli.get_command(click.Context(cli), 'codes')\n"
+        "print(sorted(group.commands))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert "'suggest'" in out.stdout

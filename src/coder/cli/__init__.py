@@ -62,9 +62,15 @@ class _Commands(dict[str, click.Command]):
     iteration) imports every registered module, for tools that walk the tree.
     """
 
+    _done: set[str]
+
     def _load(self, name: str) -> None:
-        if name in COMMANDS and not dict.__contains__(self, name):
+        # Tracked apart from registration: a module imported directly registers
+        # its commands, but the modules extending them may still be due.
+        done = self.__dict__.setdefault("_done", set())
+        if name in COMMANDS and name not in done:
             load_command(name)
+            done.add(name)
 
     def __getitem__(self, name: str) -> click.Command:
         self._load(name)

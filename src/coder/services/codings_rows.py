@@ -128,24 +128,24 @@ class _Validator:
 
     def row(self, where: int, row: dict[str, Any]) -> dict[str, Any]:
         """A row ready for ``Store.add_codings``, or InputFormatError naming the row."""
-        label = f"{self.path}: {'line' if self.path.suffix.lower() == '.jsonl' else 'row'} {where}"
         transcript = str(row.get("transcript") or "").strip()
         if transcript not in self.lengths:
             raise InputFormatError(
-                f"{label}: unknown transcript {transcript!r}", "import it first with `coder import`"
+                f"{self._label(where)}: unknown transcript {transcript!r}",
+                "import it first with `coder import`",
             )
         try:
             start, end = _whole(row["start"]), _whole(row["end"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputFormatError(f"{label}: start and end must be whole numbers") from exc
+            raise InputFormatError(f"{self._label(where)}: start and end must be whole numbers") from exc
         if not 0 <= start < end <= self.lengths[transcript]:
             raise InputFormatError(
-                f"{label}: span {start}-{end} is out of range for {transcript!r} "
+                f"{self._label(where)}: span {start}-{end} is out of range for {transcript!r} "
                 f"(0 <= start < end <= {self.lengths[transcript]})"
             )
         ref = str(row.get("code") or "").strip()
         if ref not in self._codes:
-            self._codes[ref] = self._code(label, ref)
+            self._codes[ref] = self._code(self._label(where), ref)
         memo = row.get("memo")
         return {
             "coder": self.coder,
@@ -155,6 +155,10 @@ class _Validator:
             "code_id": self._codes[ref],
             "memo": "" if memo is None else str(memo),
         }
+
+    def _label(self, where: int) -> str:
+        """``FILE: row N`` (CSV) or ``FILE: line N`` (JSONL), built only for a message."""
+        return f"{self.path}: {'line' if self.path.suffix.lower() == '.jsonl' else 'row'} {where}"
 
     def _code(self, label: str, ref: str) -> str:
         if not ref:

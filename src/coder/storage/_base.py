@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,21 @@ if TYPE_CHECKING:
 def new_guid() -> str:
     """A fresh GUID in the 8-4-4-4-12 form REFI-QDA expects."""
     return str(uuid.uuid4())
+
+
+def new_guids(n: int) -> list[str]:
+    """``n`` fresh version-4 GUIDs from one read of random bytes (bulk imports).
+
+    The same form and randomness as ``uuid.uuid4()`` (version nibble 4,
+    variant bits 10), without a ``UUID`` object and a system call per GUID.
+    """
+    raw = os.urandom(16 * n).hex()
+    out = []
+    for i in range(0, 32 * n, 32):
+        h = raw[i : i + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return out
 
 
 def now() -> str:

@@ -9,7 +9,7 @@ from coder.errors import UnknownIdError
 from coder.model import (
     Coding,
 )
-from coder.storage._base import StoreBase, new_guid, now
+from coder.storage._base import StoreBase, new_guid, new_guids, now
 
 
 class CodingQueries(StoreBase):
@@ -77,49 +77,39 @@ class CodingQueries(StoreBase):
         )
 
     def add_codings(self, rows: Iterable[dict[str, Any]]) -> int:
-        """Bulk insert codings given as dicts (coder, transcript_id, start, end, code_id, memo)."""
+        """Bulk insert codings given as dicts (coder, transcript_id, start, end, code_id, memo).
+
+        One ``executemany`` of plain tuples; GUIDs for rows without one come
+        from one batch of random bytes (see ``new_guids``).
+        """
+        rows = list(rows)
         created = now()
-        prepared = [
-            {
-                "guid": r.get("guid") or new_guid(),
-                "coder": r["coder"],
-                "transcript_id": r["transcript_id"],
-                "start": r["start"],
-                "end": r["end"],
-                "code_id": r["code_id"],
-                "memo": r.get("memo", ""),
-                "key_quote": int(r.get("key_quote", False)),
-                "created_at": r.get("created_at") or created,
-                "flagged": r.get("flagged"),
-            }
+        guids = iter(new_guids(sum(1 for r in rows if not r.get("guid"))))
+        values = [
+            (
+                r.get("guid") or next(guids),
+                r["coder"],
+                r["transcript_id"],
+                r["start"],
+                r["end"],
+                r["code_id"],
+                r.get("memo", ""),
+                int(r.get("key_quote", False)),
+                r.get("created_at") or created,
+                r.get("flagged"),
+            )
             for r in rows
         ]
-        self.insert_codings(prepared)
-        return len(prepared)
-
-    _INSERT_COLS = (
-        "guid",
-        "coder",
-        "transcript_id",
-        "start",
-        "end",
-        "code_id",
-        "memo",
-        "key_quote",
-        "created_at",
-        "flagged",
-    )
-
-    def insert_codings(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert prepared coding rows (every column of ``_INSERT_COLS``) with one executemany."""
-        cols = ", ".join(f'"{c}"' for c in self._INSERT_COLS)
-        sql = f"insert into codings ({cols}) values ({', '.join('?' * len(self._INSERT_COLS))})"
-        values = [tuple(r[c] for c in self._INSERT_COLS) for r in rows]
+        sql = (
+            'insert into codings (guid, coder, transcript_id, start, "end", code_id, memo, key_quote, created_at, '
+            "flagged) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         if self.conn.in_transaction:
             self.conn.executemany(sql, values)
         else:
             with self.transaction():
                 self.conn.executemany(sql, values)
+        return len(values)
 
     def coding_by_guid(self, guid: str) -> Coding | None:
         """One coding by GUID, if it exists."""
