@@ -145,6 +145,11 @@ class CoderGroup(click.Group):
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 
 
+def console() -> Console:
+    """The rich console for stdout, created (and rich imported) on first use."""
+    return __getattr__("out_console")  # type: ignore[no-any-return]
+
+
 def fail(message: str, hint: str | None = None) -> None:
     """Print one error line on stderr and exit 1."""
     line = f"Error: {message}" + (f" — {hint}" if hint else "")
@@ -306,4 +311,4 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "export": ("coder.cli.exchange_cmds",),
 }
 
-__all__ = ["COMMANDS", "EXTENSIONS", "cli", "load_command", "main"]
+__all__ = ["COMMANDS", "EXTENSIONS", "cli", "console", "load_command", "main"]

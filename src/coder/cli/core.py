@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coder.cli import cli, out_console, print_json, progress_bar, project
+from coder.cli import cli, console, print_json, progress_bar, project
 from coder.cli.common import echo_lists
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
@@ -101,7 +101,7 @@ def transcripts(ctx: click.Context, as_json: bool) -> None:
         table.add_row(
             r["id"], r["language"], str(r["words"]), str(r["turns"]), str(r["sentences"]), attrs, coded
         )
-    out_console.print(table)
+    console().print(table)
 
 
 @transcripts.command("show")
@@ -206,7 +206,7 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
     for code in book.tree_order():
         added = f" [dim](added by {code.created_by})" if code.origin == "coder" else ""
         nodes[code.id] = nodes[code.parent_id].add(f"[bold]{code.name}[/] [dim]{code.id}[/]{added}")  # type: ignore[index]
-    out_console.print(tree)
+    console().print(tree)
 
 
 @codebook.command("export")
