@@ -36,10 +36,18 @@ def test_check_is_clean_on_a_sound_project(loaded: Coder) -> None:
 
 def test_check_finds_and_fixes_orphans_and_duplicates(loaded: Coder, tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
-    rows.write_text("transcript,start,end,code\n" + "T01,0,5,beperkingen\n" * 3, encoding="utf-8")
+    rows.write_text("transcript,start,end,code\nT01,0,5,beperkingen\n", encoding="utf-8")
     assert loaded("codings", "import", str(rows), "--coder", "anna").exit_code == 0
+    # Importing skips identical rows, so duplicates can only come from elsewhere (an old copy).
+    copy = (
+        "insert into codings (guid, coder, transcript_id, start, end, code_id, memo, key_quote, created_at)"
+        " select guid || '-{n}', coder, transcript_id, start, end, code_id, memo, key_quote, created_at"
+        " from codings where coder = 'anna' and start = 0 and end = 5 and code_id = 'beperkingen' limit 1"
+    )
     _sql(
         loaded,
+        copy.format(n=1),
+        copy.format(n=2),
         "insert into memos (guid, coder, target_kind, target_id, text) values ('g', 'anna', 'transcript', 'gone', 'x')",
         "insert into links (code_id, survey, item) values ('no-such-code', 's', 'i')",
     )
@@ -60,10 +68,14 @@ def test_check_finds_and_fixes_orphans_and_duplicates(loaded: Coder, tmp_path: P
 
 def test_duplicates_with_their_own_memo_are_kept(loaded: Coder, tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
-    rows.write_text(
-        "transcript,start,end,code,memo\nT01,0,5,beperkingen,\nT01,0,5,beperkingen,mijn notitie\n"
-    )
+    rows.write_text("transcript,start,end,code,memo\nT01,0,5,beperkingen,\n")
     assert loaded("codings", "import", str(rows), "--coder", "anna").exit_code == 0
+    _sql(
+        loaded,
+        "insert into codings (guid, coder, transcript_id, start, end, code_id, memo, key_quote, created_at)"
+        " select guid || '-2', coder, transcript_id, start, end, code_id, 'mijn notitie', key_quote, created_at"
+        " from codings where coder = 'anna' and start = 0 and end = 5 limit 1",
+    )
     assert loaded("check", "--fix").exit_code == 1
     store = open_project(loaded.root)
     try:

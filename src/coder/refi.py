@@ -16,9 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from coder.codebook import slugify
 from coder.errors import InputFormatError
-from coder.model import Code, Codebook
+from coder.model import Code, Codebook, slugify
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"

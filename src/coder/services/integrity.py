@@ -65,9 +65,7 @@ def check_project(store: Store, fix: bool = False) -> CheckReport:
             if fixed:
                 store.log("check", "check.fix", "project", after={"fixed": fixed})
     findings = _findings(store)
-    counts = store.db.execute(
-        "select (select count(*) from transcripts), (select count(*) from codings), (select count(*) from codes)"
-    ).fetchone()
+    counts = store.project_size()
     size = f"{counts[0]} transcripts, {counts[1]} codings, {counts[2]} codes"
     if findings:
         summary = f"{sum(f.count for f in findings)} problems in {store.root} ({size})"

@@ -72,10 +72,17 @@ def create_private_file(path: Path) -> None:
 class IntegrityQueries(StoreBase):
     """SQLite's integrity checks, the project's own consistency queries, and online backup."""
 
+    def project_size(self) -> tuple[int, int, int]:
+        """How many transcripts, codings and codes the project holds."""
+        row = self.conn.execute(
+            "select (select count(*) from transcripts), (select count(*) from codings), (select count(*) from codes)"
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def sqlite_problems(self) -> list[str]:
         """What ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` report (empty when sound)."""
-        found = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        for table, rowid, parent, _fk in self.db.execute("PRAGMA foreign_key_check"):
+        found = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
             found.append(f"{table} row {rowid} refers to a missing {parent} row")
         return found
 
@@ -83,7 +90,7 @@ class IntegrityQueries(StoreBase):
         """(label, table, rowids) of every kind of row that refers to something gone."""
         found = []
         for label, table, sql in ORPHANS:
-            ids = [r[0] for r in self.db.execute(sql)]
+            ids = [r[0] for r in self.conn.execute(sql)]
             if ids:
                 found.append((label, table, ids))
         return found
@@ -94,7 +101,7 @@ class IntegrityQueries(StoreBase):
             raise ValueError(f"{table} rows are not deleted by repairs")
         for i in range(0, len(rowids), 500):
             chunk = rowids[i : i + 500]
-            self.db.execute(f"delete from {table} where rowid in ({', '.join('?' * len(chunk))})", chunk)
+            self.conn.execute(f"delete from {table} where rowid in ({', '.join('?' * len(chunk))})", chunk)
         return len(rowids)
 
     def codings_out_of_range(self) -> list[tuple[int, str, str, int, int, int]]:
@@ -104,7 +111,7 @@ class IntegrityQueries(StoreBase):
             " join transcripts t on t.id = c.transcript_id"
             " where c.start < 0 or c.end <= c.start or c.end > length(t.text) order by c.id"
         )
-        return [tuple(r) for r in self.db.execute(sql)]
+        return [tuple(r) for r in self.conn.execute(sql)]
 
     def duplicate_codings(self) -> list[list[tuple[int, str]]]:
         """Groups of codings with the same coder, transcript, span and code: [(id, memo), ...] by id."""
@@ -115,7 +122,7 @@ class IntegrityQueries(StoreBase):
             " order by c.coder, c.transcript_id, c.start, c.end, c.code_id, c.id"
         )
         groups: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
-        for row in self.db.execute(sql):
+        for row in self.conn.execute(sql):
             groups.setdefault(tuple(row[2:]), []).append((row[0], row[1]))
         return list(groups.values())
 
@@ -132,7 +139,7 @@ class IntegrityQueries(StoreBase):
         try:
             target = sqlite3.connect(str(tmp))
             try:
-                self.db.conn.backup(target)
+                self.conn.backup(target)
                 # The copy stands alone: no -wal file to carry along with it.
                 target.execute("PRAGMA journal_mode = DELETE")
             finally:
