@@ -29,6 +29,7 @@ from pathlib import Path
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Codebook, Coding, Memo, Transcript
 from coder.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid, refi_guid, write_qdpx
+from coder.services.merge_rules import check_same_study
 from coder.services.project_merge import Incoming, MergeReport, apply_incoming, text_sha256
 from coder.storage import DB_FILENAME, Store, open_store
 from coder.storage.store import new_guid, now
@@ -205,25 +206,45 @@ def merge_project(
     update: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> MergeReport:
-    """Bring the codings, coder-added codes and memos of another project into this one."""
+    """Bring the codings, coder-added codes and memos of another copy of the study into this one.
+
+    ``source`` is a project folder (or its coder.db), a ``.qdpx``, or a
+    snapshot folder; another study is refused unless ``force``.
+    """
+    from coder.services.snapshot_merge import merge_snapshot
+    from coder.services.snapshot_read import is_snapshot
+
+    if is_snapshot(source):
+        return merge_snapshot(store, source, update, dry_run, force=force)
     if source.is_file() and source.name != DB_FILENAME:
         incoming = incoming_from_qdpx(store, source, "auto")
+        _same_study(store, incoming, force)
         return apply_incoming(store, incoming, "merge", update, dry_run, progress=progress)
     root = source.parent if source.name == DB_FILENAME else source
     if root.resolve() == store.root.resolve():
         raise CoderError(f"{source} is this project itself", "name the other coder's copy of the project")
     if not (root / DB_FILENAME).is_file():
         raise CoderError(
-            f"{source} is neither a coder project nor a REFI-QDA file",
-            "name the other copy's project folder (the one holding coder.db), or a .qdpx export",
+            f"{source} is neither a coder project, a snapshot folder nor a REFI-QDA file",
+            "name the other copy's project folder (the one holding coder.db), a snapshot folder or a .qdpx",
         )
     other = open_store(root)
     try:
         incoming = incoming_from_store(other, str(root))
+        _same_study(store, incoming, force)
         return apply_incoming(store, incoming, "merge", update, dry_run, progress=progress)
     finally:
         other.close()
+
+
+def _same_study(store: Store, incoming: Incoming, force: bool) -> None:
+    if not force:
+        transcripts = [t.guid for t in incoming.transcripts]
+        check_same_study(
+            store, incoming.study, transcripts, [c.guid for c in incoming.codebook.codes], incoming.label
+        )
 
 
 def incoming_from_store(other: Store, label: str) -> Incoming:
@@ -237,6 +258,7 @@ def incoming_from_store(other: Store, label: str) -> Incoming:
         memos=other.memos(),
         origins_known=True,
         segments_of=other.segments,
+        study=other.get_setting("name") or other.root.name,
     )
 
 
@@ -246,7 +268,9 @@ def incoming_from_qdpx(store: Store, path: Path, lang: str = "auto") -> Incoming
     from coder.segmentation import detect_language
 
     project = read_project_file(path, {norm_guid(c.guid): c.id for c in store.codebook().codes})
-    incoming = Incoming(path.name, project.codebook, [], [], [], warnings=list(project.warnings))
+    incoming = Incoming(
+        path.name, project.codebook, [], [], [], warnings=list(project.warnings), study=project.name
+    )
     coder_of = _Coders(project.users, incoming.coders)
     code_id = {c.guid: c.id for c in project.codebook.codes}
     used: set[str] = set()
