@@ -196,3 +196,37 @@ def test_a_broken_snapshot_file_is_one_line_and_changes_nothing(tmp_path: Path, 
     result = target("merge", str(folder))
     assert result.exit_code == 1 and "T01.jsonl:2" in result.output and "conflict marker" in result.output
     assert open_project(tmp_path / "empty").transcripts() == []
+
+
+def test_qdpx_round_trip_between_coder_projects_keeps_ids_and_records(tmp_path: Path, study: Store) -> None:
+    """coder → .qdpx → coder, compared field by field through both projects' snapshots."""
+    from coder.services.exchange import export_qdpx, import_qdpx
+
+    mark = study.codings(coder="anna", transcript_id="T02")[0]
+    update_coding(study, "anna", mark.id, key_quote=True)
+    with study.transaction():
+        study.update_coding(mark.id, flagged="words gone")
+    out = tmp_path / "study.qdpx"
+    export_qdpx(study, out)
+    fresh, _ = init_project(tmp_path / "fresh")
+    import_qdpx(fresh, out)
+    write_snapshot(study, tmp_path / "a")
+    write_snapshot(fresh, tmp_path / "b")
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    same = [
+        "codebook.yaml",
+        "coders.yaml",
+        "codings/anna/T01.jsonl",
+        "codings/anna/T02.jsonl",
+        "codings/bram/T01.jsonl",
+        "codebook-versions/v1.yaml",
+        "links.jsonl",
+        "transcripts/T01.txt",
+        "transcripts/T02.segments.jsonl",
+    ]
+    for name in same:
+        assert b[name] == a[name], name
+    assert '"key_quote": true' in b["codings/anna/T02.jsonl"].decode()
+    assert fresh.memo("anna", "transcript", "T02").text == "Engelstalig."
+    assert fresh.get_code("wachtlijsten").origin == "coder"
+    fresh.close()

@@ -31,9 +31,12 @@ def _warn(lines: list[str]) -> None:
 @export_group.command("qdpx")
 @click.option("-o", "--output", required=True, type=OUTPUT, help="The .qdpx file to write.")
 @click.option("--coders", metavar="A,B", help="Only these coder layers (comma-separated; default: all).")
+@click.option("--atlas-names", is_flag=True, help="Write the tree flat, codes named Theme::Code (ATLAS.ti).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
-def export_qdpx_cmd(ctx: click.Context, output: Path, coders: str | None, as_json: bool) -> None:
+def export_qdpx_cmd(
+    ctx: click.Context, output: Path, coders: str | None, atlas_names: bool, as_json: bool
+) -> None:
     """Export the project as REFI-QDA (.qdpx) for ATLAS.ti, NVivo, MAXQDA, QualCoder.
 
     Transcripts, the code tree, coder layers (as users), codings with their
@@ -42,7 +45,7 @@ def export_qdpx_cmd(ctx: click.Context, output: Path, coders: str | None, as_jso
     Example: coder export qdpx -o study.qdpx --coders anna,bram
     """
     chosen = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-    report = export_qdpx(project(ctx).store, output, chosen)
+    report = export_qdpx(project(ctx).store, output, chosen, atlas_names)
     _warn(report.warnings)
     if as_json:
         print_json(report.as_dict())
@@ -63,19 +66,24 @@ def export_qdpx_cmd(ctx: click.Context, output: Path, coders: str | None, as_jso
     help="Language of the transcripts.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; change nothing.")
+@click.option("--flat-names", is_flag=True, help="Keep ATLAS.ti names like A::B as one flat code.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def import_qdpx_cmd(ctx: click.Context, file: Path, lang: str, dry_run: bool, as_json: bool) -> None:
+def import_qdpx_cmd(
+    ctx: click.Context, file: Path, lang: str, dry_run: bool, flat_names: bool, as_json: bool
+) -> None:
     """Import a REFI-QDA project (.qdpx, or a .qde with inline text).
 
     Text sources become transcripts, users become coders, selections become
     codings; pictures, PDFs, media, sets and links are reported and skipped.
+    ATLAS.ti names like `Coke::diet Coke` become `diet Coke` under `Coke`.
+    A file exported by coder comes back with its code ids and records.
 
     Example: coder import-qdpx study.qdpx
     """
     store = project(ctx).store
     with progress_bar("Segmenting", file.stat().st_size // 6) as advance:
-        report = import_qdpx(store, file, lang, dry_run, advance)
+        report = import_qdpx(store, file, lang, dry_run, advance, flat_names)
     _print_report(report, as_json)
 
 
