@@ -230,3 +230,14 @@ def test_qdpx_round_trip_between_coder_projects_keeps_ids_and_records(tmp_path: 
     assert fresh.memo("anna", "transcript", "T02").text == "Engelstalig."
     assert fresh.get_code("wachtlijsten").origin == "coder"
     fresh.close()
+
+
+def test_yaml_aliases_in_a_snapshot_are_refused(tmp_path: Path, study: Store) -> None:
+    folder = tmp_path / "snap"
+    write_snapshot(study, folder)
+    meta = folder / "transcripts" / "T01.meta.yaml"
+    meta.write_text("a: &x [1, 2]\nb: *x\n" + meta.read_text(encoding="utf-8"), encoding="utf-8")
+    target = Coder(tmp_path / "empty")
+    target("init")
+    result = target("merge", str(folder))
+    assert result.exit_code == 1 and "T01.meta.yaml" in result.output and "aliases" in result.output

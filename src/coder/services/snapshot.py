@@ -72,9 +72,12 @@ def jsonl(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
 
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dump_yaml(data: Any) -> str:
-    """Block YAML with sorted keys (what the snapshot files use)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=100)
+    """Block YAML with sorted keys (what the snapshot files use; libyaml when installed)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=100)
 
 
 def code_tree(codebook: Codebook) -> list[dict[str, Any]]:

@@ -28,13 +28,22 @@ RECORD_FILES = {
 }
 
 
-class _NoAliases(yaml.SafeLoader):
-    """Plain YAML without anchors or aliases (no alias bombs in a shared folder)."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+
+def _no_aliases(node: yaml.Node) -> None:
+    """Refuse anchors and aliases: a node met twice is an alias (no alias bombs in a shared folder)."""
+    seen: set[int] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
             raise yaml.YAMLError("aliases (*name) are not allowed in a snapshot")
-        return super().compose_node(parent, index)
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            todo.extend(n for pair in current.value for n in pair)
 
 
 @dataclass
@@ -62,7 +71,12 @@ def _bad(path: Path, what: str, line: int | None = None) -> CoderError:
 
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=_NoAliases)
+        text = path.read_text("utf-8")
+        node = yaml.compose(text, Loader=_Loader)
+        if node is None:
+            return None
+        _no_aliases(node)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise _bad(path, f"not readable YAML ({str(exc).splitlines()[0]})") from None
 

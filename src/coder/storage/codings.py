@@ -97,7 +97,15 @@ class CodingQueries(StoreBase):
             }
             for r in rows
         ]
-        self.db.table("codings").insert_all(prepared, batch_size=2000)
+        # One prepared statement for all rows: sqlite-utils' insert_all builds
+        # each chunk's SQL in Python, which dominated a 50,000-coding merge.
+        columns = ("guid", "coder", "transcript_id", "start", "end", "code_id", "memo", "key_quote",
+                   "created_at", "flagged")  # fmt: skip
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.db.conn.executemany(
+            f"insert into codings ({names}) values ({', '.join('?' * len(columns))})",
+            ([row[c] for c in columns] for row in prepared),
+        )
         return len(prepared)
 
     def coding_by_guid(self, guid: str) -> Coding | None:
