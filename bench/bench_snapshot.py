@@ -32,7 +32,7 @@ from bench_export import build_project
 def timed(cmd: list[str] | str, **kw: object) -> float:
     """Wall time of one process (a shell line when ``cmd`` is a string)."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, shell=isinstance(cmd, str), capture_output=True, **kw)  # type: ignore[call-overload]  # noqa: S602
+    subprocess.run(cmd, check=True, shell=isinstance(cmd, str), capture_output=True, **kw)  # type: ignore[call-overload]
     return time.perf_counter() - t0
 
 
@@ -78,7 +78,9 @@ def main() -> None:
         size = sum(p.stat().st_size for p in (root / "s").rglob("*") if p.is_file())
         dump_size = (root / "dump.sql").stat().st_size
     total = ("write + load", sum(r[1] for r in rows), sum(r[2] for r in rows))
-    print(f"{args.words:,} words, {args.codings:,} codings; {platform.python_version()}, best of {args.repeat}")
+    print(
+        f"{args.words:,} words, {args.codings:,} codings; {platform.python_version()}, best of {args.repeat}"
+    )
     print(f"snapshot {size / 2**20:.1f} MB, dump {dump_size / 2**20:.1f} MB\n")
     print("| step | coder (s) | sqlite3 (s) | ratio |\n|---|---|---|---|")
     for name, ours, ref in [*rows, total]:

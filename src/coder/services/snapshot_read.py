@@ -76,7 +76,7 @@ def _yaml(path: Path) -> Any:
         if node is None:
             return None
         _no_aliases(node)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=_Loader)  # a safe loader (CSafeLoader or SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise _bad(path, f"not readable YAML ({str(exc).splitlines()[0]})") from None
 
