@@ -24,16 +24,17 @@ def write_joint_docx(display: JointDisplay, out: Path, progress: Progress = None
     """Title and selection, then each theme: counts, items × figures table, exemplar quotes."""
     from docx import Document
 
+    from coder.exporters.word import add_meta
+
     lang = display.language
     document = Document()
     title = f"{word(lang, 'joint_title')} — {display.study}"
     document.core_properties.title = title
     document.add_heading(title, level=0)
     selection = selection_text(lang, display.filters, display.n_transcripts)
-    for key, value in (("coder", display.coder), ("selection", selection), ("created", display.created)):
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{word(lang, key)}: ").bold = True
-        paragraph.add_run(value)
+    add_meta(
+        document, lang, (("coder", display.coder), ("selection", selection), ("created", display.created))
+    )
     numbers = numbering([t.depth for t in display.themes])
     for n, theme in zip(numbers, display.themes, strict=True):
         document.add_heading(f"{n} {theme.name}", level=min(theme.depth + 1, 9))
