@@ -94,3 +94,23 @@ def test_extensions_load_even_when_the_defining_module_was_imported_first() -> N
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert "'suggest'" in out.stdout
+
+
+def test_every_top_level_command_in_the_cli_modules_is_registered() -> None:
+    """A command written with ``@cli.command`` but missing from COMMANDS would never load."""
+    import ast
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "coder" / "cli"
+    missing = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                call = deco if isinstance(deco, ast.Call) else None
+                func = call.func if call else None
+                if isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "cli":
+                    name = call.args[0].value if call and call.args else node.name.replace("_", "-")
+                    if name not in COMMANDS:
+                        missing.append(f"{path.name}: {name}")
+    assert missing == [], f"not in coder.cli.COMMANDS: {missing}"

@@ -305,11 +305,18 @@ def is_number_column(column: pd.Series) -> bool:
 
 
 def unknown_item(survey: SurveyLike, item: str) -> CoderError:
-    """The error for an item key that a survey does not have, listing its items."""
-    return CoderError(
-        f"survey {survey.name!r} ({survey.source}) has no item {item!r}",
-        hint=f"Items: {', '.join(survey.items()) or '(none)'}.",
+    """The error for an item key that a survey does not have, with a few close matches."""
+    from rapidfuzz import fuzz, process, utils
+
+    items = survey.items()
+    close = process.extract(
+        item, items, scorer=fuzz.WRatio, processor=utils.default_process, limit=5, score_cutoff=50
     )
+    if close:
+        hint = f"Did you mean: {', '.join(match for match, _, _ in close)}? ({len(items)} items: coder survey show {survey.name})"
+    else:
+        hint = f"No item is close; {len(items)} items: coder survey show {survey.name}"
+    return CoderError(f"survey {survey.name!r} has no item {item!r} (in {survey.source})", hint=hint)
 
 
 def _plain(value: Any) -> Any:

@@ -305,6 +305,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "coder.cli.reconcile_cmds:review",
         "Review the disagreements of a consensus layer, one decision at a time.",
     ),
+    "snapshot": (
+        "coder.cli.exchange_cmds:snapshot_cmd",
+        "Write the project as sorted, stable text files (for git, review and archives).",
+    ),
+    "sync": (
+        "coder.cli.exchange_cmds:sync_cmd",
+        "Share the project through git: snapshot, commit, pull and merge, push.",
+    ),
     "survey": (
         "coder.cli.survey_cmds:survey",
         "Import and inspect survey data (.csv, .xlsx, .sav) for the joint display.",

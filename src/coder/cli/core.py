@@ -23,15 +23,29 @@ CHANGE_ACTOR = click.option(
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Study name shown in the coding screen.")
 @click.option("--rename", is_flag=True, help="Give an existing project the --name (refused otherwise).")
+@click.option(
+    "--from",
+    "from_snapshot",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Rebuild the study from a snapshot folder (coder snapshot).",
+)
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, name: str | None, rename: bool) -> None:
+def init(
+    ctx: click.Context, directory: Path | None, name: str | None, rename: bool, from_snapshot: Path | None
+) -> None:
     """Create a project folder (coder.db, codebooks/, transcripts/); again on a project, changes nothing.
 
     Example: coder init sociale-teams --name "Sociale teams"
     """
     root = directory.resolve() if directory else project(ctx).root
-    _, created = init_project(root, name, rename)
+    store, created = init_project(root, name, rename)
     click.echo(f"{'Created' if created else 'Already a project:'} {root}")
+    if from_snapshot is not None:
+        from coder.services.snapshot_merge import merge_snapshot
+
+        report = merge_snapshot(store, from_snapshot)
+        n = sum(report.codings_added.values())
+        click.echo(f"Rebuilt from {from_snapshot}: {len(report.transcripts_added)} transcripts, {n} codings")
 
 
 @cli.command("import")

@@ -28,6 +28,7 @@ from coder.exporters.tables import (
     write_quotes_xlsx,
 )
 from coder.exporters.word import write_quotes_docx
+from coder.exporters.word_joint import write_joint_docx
 
 Progress = Callable[[int], None] | None
 
@@ -45,6 +46,7 @@ JOINT_WRITERS: dict[str, Callable[[JointDisplay, Path, Progress], None]] = {
     "xlsx": write_joint_xlsx,
     "html": write_joint_html,
     "json": write_joint_json,
+    "docx": write_joint_docx,
 }
 QUOTE_FORMATS = tuple(QUOTE_WRITERS)
 JOINT_FORMATS = tuple(JOINT_WRITERS)
@@ -64,7 +66,7 @@ def write_quotes(report: QuoteReport, fmt: str, out: Path, progress: Progress = 
 
 
 def write_joint(display: JointDisplay, fmt: str, out: Path, progress: Progress = None) -> None:
-    """Write the joint display as md, csv, xlsx, html or json."""
+    """Write the joint display as md, csv, xlsx, html, json or docx."""
     if fmt not in JOINT_WRITERS:
         raise _unknown(fmt, JOINT_FORMATS)
     JOINT_WRITERS[fmt](display, out, progress)
