@@ -124,6 +124,7 @@ from coder.cli import (  # noqa: E402  (commands register on import)
     exchange_cmds,
     export_cmds,
     reconcile_cmds,
+    roles_cmds,
     survey_cmds,
     tui_cmd,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "export_cmds",
     "main",
     "reconcile_cmds",
+    "roles_cmds",
     "survey_cmds",
     "tui_cmd",
 ]

@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from coder.cli import cli, out_console, print_json, progress_bar, project
 from coder.cli.common import echo_lists
+from coder.cli.roles_cmds import init_leads
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
 from coder.services.project import init_project
@@ -24,15 +25,20 @@ CHANGE_ACTOR = click.option(
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Study name shown in the coding screen.")
+@click.option("--lead", "leads", multiple=True, metavar="NAME", help="Make NAME a lead (repeat for several).")
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, name: str | None) -> None:
+def init(ctx: click.Context, directory: Path | None, name: str | None, leads: tuple[str, ...]) -> None:
     """Create a project folder (coder.db, codebooks/, transcripts/).
 
-    Example: coder init sociale-teams --name "Sociale teams"
+    With --lead, only the leads see other coders' work and the lead screens
+    in the coding screen (see `coder config lead`).
+
+    Example: coder init sociale-teams --name "Sociale teams" --lead lisa
     """
     root = directory.resolve() if directory else project(ctx).root
-    _, created = init_project(root, name)
+    store, created = init_project(root, name)
     click.echo(f"{'Created' if created else 'Already a project:'} {root}")
+    init_leads(store, leads)
 
 
 @cli.command("import")

@@ -29,14 +29,31 @@ from coder.storage import Store
 # -- the blind codebook and fuzzy filtering ------------------------------------
 
 
-def visible_codebook(codebook: Codebook, coder: str) -> Codebook:
-    """The shared codebook plus this coder's own added codes — never another coder's."""
+def visible_codebook(codebook: Codebook, coder: str, used: Iterable[str] = ()) -> Codebook:
+    """The shared codebook, this coder's own added codes and every code their codings use.
+
+    A code another coder added stays hidden unless this coder's codings use it
+    (after a lead merged the coder's own code into it, say): then it shows,
+    with the codes above it, so the coder sees its name and place in the tree.
+    Who else uses it, or who added it, is never part of the codebook shown.
+    """
+    codes = codebook.by_id()
+    needed: set[str] = set()
+    for code_id in used:
+        while code_id in codes and code_id not in needed:
+            needed.add(code_id)
+            code_id = codes[code_id].parent_id or ""
     keep: set[str] = set()
     for code in codebook.tree_order():
-        mine = code.origin == "concept" or code.created_by == coder
+        mine = code.origin == "concept" or code.created_by == coder or code.id in needed
         if mine and (code.parent_id is None or code.parent_id in keep):
             keep.add(code.id)
     return Codebook(codebook.name, tuple(c for c in codebook.codes if c.id in keep))
+
+
+def coder_codebook(store: Store, coder: str) -> Codebook:
+    """What ``coder`` sees of the project's codebook (see ``visible_codebook``)."""
+    return visible_codebook(store.codebook(), coder, store.code_counts(coder))
 
 
 def fold(text: str) -> str:

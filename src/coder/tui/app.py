@@ -40,12 +40,13 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from coder.errors import CoderError
+from coder.services import roles
 from coder.services import session as ops
 from coder.services.session import Clock, Session
 from coder.storage import Store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenScreen, OpenTranscript
-from coder.tui.registry import EXTRA_SCREENS, screen_entry
+from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import NamePrompt
 from coder.tui.screens.help import HelpScreen, key_label, sections_for
@@ -101,7 +102,8 @@ class CoderApp(App[None]):
             self._ask_name(exc.message)
             return
         self.coder = coder
-        self.ctx = TuiContext(self.store, Session(self.store, coder, self.clock), self.clock)
+        leads = tuple(roles.leads(self.store))
+        self.ctx = TuiContext(self.store, Session(self.store, coder, self.clock), self.clock, leads=leads)
         self.sub_title = f"coder {coder}"
         self.push_screen(HomeScreen(self.ctx))
 
@@ -123,14 +125,17 @@ class CoderApp(App[None]):
         """Keys of extra screens show only when their module is installed and a coder is set."""
         if action == "open_screen":
             entry = screen_entry(str(parameters[0])) if parameters else None
-            return bool(entry and entry.available() and self.ctx)
+            return bool(entry and entry.available() and self.ctx and self.ctx.sees_others)
         return True
 
     def action_open_screen(self, name: str) -> None:
-        """Open a registered extra screen by name."""
+        """Open a registered extra screen by name (a lead screen only for a lead)."""
         entry = screen_entry(name)
         if entry is None or not entry.available() or self.ctx is None:
             self.notify(f"the {name} screen is not available", severity="warning")
+            return
+        if not self.ctx.sees_others:
+            self.notify(lead_only_message(entry.title, self.ctx.leads), severity="warning")
             return
         self.push_screen(entry.load()(self.ctx))
 
@@ -164,7 +169,7 @@ class CoderApp(App[None]):
         for title, help_text, callback in extra() if callable(extra) else ():
             yield SystemCommand(title, help_text, callback)
         for entry in EXTRA_SCREENS if isinstance(screen, HomeScreen) else ():
-            if entry.available() and self.ctx is not None and entry.key is None:
+            if entry.available() and self.ctx is not None and self.ctx.sees_others and entry.key is None:
                 yield SystemCommand(entry.title, entry.help, partial(self.action_open_screen, entry.name))
 
     def _binding_command(

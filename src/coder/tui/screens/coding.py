@@ -106,7 +106,7 @@ class CodingScreen(Screen[None]):
             c.id: c for c in ctx.store.codings(coder=ctx.coder, transcript_id=transcript_id)
         }
         self.coverage = Coverage(self.doc, ((c.start, c.end) for c in self.codings.values()))
-        self.codebook = finding.visible_codebook(ctx.store.codebook(), ctx.coder)
+        self.codebook = finding.coder_codebook(ctx.store, ctx.coder)
         self.done = ctx.store.is_done(transcript_id, ctx.coder)
         self.editing: Coding | None = None
         self._span = span
@@ -413,7 +413,7 @@ class CodingScreen(Screen[None]):
                 self.codings[coding.id] = coding
                 self.coverage.add(coding.start, coding.end)
         if change.codes or change.dropped_codes:
-            self.codebook = finding.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+            self.codebook = finding.coder_codebook(self.ctx.store, self.ctx.coder)
             tree.show_codes(self.codebook, tree.counts)
             self._show_codebook()
         if change.done and change.done[0] == self.transcript_id:
