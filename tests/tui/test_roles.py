@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from coder.services import roles
 from coder.services.codebook import add_code, merge_codes
 from coder.services.codings import apply_code
 from coder.storage import Store
 from coder.tui.app import CoderApp, make_app
+from coder.tui.screens.dialogs import ChoiceDialog, NamePrompt
 from coder.tui.screens.home import HomeScreen
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.status import DefinitionStrip, StatusLine
 from coder.tui.widgets.transcript_view import TranscriptView
 
-from .conftest import BRAM_CODE, fixed_clock, sentence
+from .conftest import BRAM_CODE, fixed_clock, reopen, sentence
 from .test_coding_actions import SIZE, open_t01
 
 LEAD_KEYS = ["A", "R", "B", "T", "L"]
@@ -88,3 +89,40 @@ async def test_a_coder_sees_the_code_their_codings_were_merged_into(store: Store
         assert strip.startswith("Privacy") and "No code on this selection" not in strip
         shown = app.export_screenshot()
         assert "anna" not in shown.lower() and "Privacy" in shown
+
+
+async def test_a_name_like_a_known_coder_asks_first_and_can_pick_the_known_one(store: Store) -> None:
+    app = make_app(store, "Bram", clock=fixed_clock, cursor_blink=False, confirm_new=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        options = app.screen.query_one(OptionList)
+        assert options.get_option_at_index(0).id == "use:bram"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.ctx is not None and app.ctx.coder == "bram"
+    assert "Bram" not in {c["name"] for c in reopen(store).coders()}
+
+
+async def test_a_brand_new_coder_is_created_only_on_confirmation(store: Store) -> None:
+    app = make_app(store, None, clock=fixed_clock, cursor_blink=False, confirm_new=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"carla", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "carla" not in {c["name"] for c in reopen(store).coders()}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NamePrompt), "cancel asks for the name again"
+    assert "carla" not in {c["name"] for c in reopen(store).coders()}
+
+
+async def test_confirming_creates_the_new_coder(store: Store) -> None:
+    app = make_app(store, "carla", clock=fixed_clock, cursor_blink=False, confirm_new=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.ctx is not None and app.ctx.coder == "carla"
+    assert "carla" in {c["name"] for c in reopen(store).coders()}

@@ -48,7 +48,7 @@ from coder.tui.context import TuiContext
 from coder.tui.messages import OpenScreen, OpenTranscript
 from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
 from coder.tui.screens.coding import CodingScreen
-from coder.tui.screens.dialogs import NamePrompt
+from coder.tui.screens.dialogs import ChoiceDialog, NamePrompt
 from coder.tui.screens.help import HelpScreen, key_label, sections_for
 from coder.tui.screens.home import HomeScreen
 
@@ -68,11 +68,17 @@ class CoderApp(App[None]):
     ]
 
     def __init__(
-        self, store: Store, coder: str | None = None, clock: Clock = datetime.now, cursor_blink: bool = True
+        self,
+        store: Store,
+        coder: str | None = None,
+        clock: Clock = datetime.now,
+        cursor_blink: bool = True,
+        confirm_new: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
         self.coder = coder
+        self.confirm_new = confirm_new
         self.clock = clock
         self.cursor_blink = cursor_blink
         self.ctx: TuiContext | None = None
@@ -96,6 +102,32 @@ class CoderApp(App[None]):
             self._start(name)
 
     def _start(self, name: str) -> None:
+        """Start as ``name``; a name the project does not know yet is confirmed first."""
+        try:
+            name = roles.check_name(name)
+        except CoderError as exc:
+            self._ask_name(exc.message)
+            return
+        if self.confirm_new and name not in roles.known_names(self.store):
+            choices = [
+                (f"use:{n}", f"I am {n} (coder in this project)")
+                for n in roles.similar_names(self.store, name)
+            ]
+            choices += [("new", f"Create a new coder {name!r}"), ("again", "Type another name")]
+            question = f"{name!r} is not a coder in this project yet"
+            self.push_screen(ChoiceDialog(question, choices), partial(self._confirmed, name))
+            return
+        self._begin(name)
+
+    def _confirmed(self, name: str, answer: str | None) -> None:
+        if answer == "new":
+            self._begin(name)
+        elif answer and answer.startswith("use:"):
+            self._begin(answer.removeprefix("use:"))
+        else:
+            self._ask_name()
+
+    def _begin(self, name: str) -> None:
         try:
             coder = ops.remember_coder(self.store, name)
         except CoderError as exc:
@@ -187,7 +219,16 @@ class CoderApp(App[None]):
 
 
 def make_app(
-    store: Store, coder: str | None = None, clock: Clock = datetime.now, cursor_blink: bool = True
+    store: Store,
+    coder: str | None = None,
+    clock: Clock = datetime.now,
+    cursor_blink: bool = True,
+    confirm_new: bool = False,
 ) -> CoderApp:
-    """The coding UI on an open project; ``coder`` None asks for a name."""
-    return CoderApp(store, coder, clock=clock, cursor_blink=cursor_blink)
+    """The coding UI on an open project; ``coder`` None asks for a name.
+
+    ``confirm_new`` (what a person at the keyboard gets): a name the project
+    does not know is confirmed before a coder is created, offering the known
+    names it resembles (``Anna`` for ``anna``).
+    """
+    return CoderApp(store, coder, clock=clock, cursor_blink=cursor_blink, confirm_new=confirm_new)
