@@ -46,7 +46,7 @@ from coder.services.session import Change
 from coder.storage import open_store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
-from coder.tui.screens.dialogs import ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
+from coder.tui.screens.dialogs import CREATE, ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
 from coder.tui.screens.search import SearchDialog
 from coder.tui.widgets.code_tree import CodebookPane, CodeTree, code_colors
 from coder.tui.widgets.status import DefinitionStrip, StatusLine, TitleBar
@@ -205,7 +205,13 @@ class CodingScreen(Screen[None]):
     def action_pick(self) -> None:
         """Open the code picker; its answer is applied to the selection."""
         picker = CodePicker(self.codebook, self.query_one(CodeTree).color_map, self.ctx.session.recent)
-        self.app.push_screen(picker, lambda code_id: self._apply(code_id) if code_id else None)
+        self.app.push_screen(picker, self._picked)
+
+    def _picked(self, answer: str | None) -> None:
+        if answer and answer.startswith(CREATE):
+            self.app.push_screen(CodeForm(self.codebook, name=answer.removeprefix(CREATE)), self._new_code)
+        elif answer:
+            self._apply(answer)
 
     def action_recent(self, index: int) -> None:
         """Apply the ``index``-th most recently used code."""
@@ -364,6 +370,9 @@ class CodingScreen(Screen[None]):
 
     def _new_code(self, draft: CodeDraft | None) -> None:
         if draft is None:
+            return
+        if draft.existing is not None:
+            self._apply(draft.existing)
             return
         change = self._perform(
             lambda: self.ctx.session.add_code(draft.name, draft.parent_id, draft.description)
