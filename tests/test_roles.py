@@ -64,3 +64,13 @@ def test_a_lead_who_does_not_code_is_a_known_name(store: Store) -> None:
     assert roles.known_names(store) == ["lisa"] and roles.similar_names(store, "Lisa") == ["lisa"]
     with pytest.raises(CoderError):
         roles.add_lead(store, "two words")
+
+
+def test_the_demo_has_a_lead_and_its_coders_code_blind(tmp_path: Path) -> None:
+    built = CliRunner().invoke(cli, ["demo", str(tmp_path / "demo"), "--no-open"])
+    assert built.exit_code == 0 and "tui --coder lead" in built.output
+    store = open_store(tmp_path / "demo")
+    assert roles.leads(store) == ["lead"]
+    assert roles.sees_others(store, "lead") and not roles.sees_others(store, "anna")
+    assert roles.similar_names(store, "Anna") == ["anna"]
+    store.close()

@@ -344,7 +344,9 @@ def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: st
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-open", is_flag=True, help="Build the demo project without opening the coding screen.")
-@click.option("--coder", default="anna", show_default=True, help="Open the coding screen as this coder.")
+@click.option(
+    "--coder", default="anna", show_default=True, help="Open as this coder (`lead` opens the lead screens)."
+)
 def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     """Build the demo study (Dutch and English interviews, two coders) and open it.
 
@@ -355,6 +357,11 @@ def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     target = (directory or Path("coder-demo")).resolve()
     store = create_demo(target)
     click.echo(f"Demo project ready in {target}", err=True)
+    click.echo(
+        f"anna and bram code blind; the lead screens (A R B T L) open for the lead: "
+        f"coder -p {target} tui --coder lead",
+        err=True,
+    )
     if no_open:
         click.echo(f"Open it with: coder -p {target} tui --coder {coder}", err=True)
         return
