@@ -47,7 +47,7 @@ async def test_a_lead_opens_the_lead_screens(store: Store) -> None:
     app = make_app(store, "lisa", clock=fixed_clock, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "You lead this project" in str(app.screen.query_one("#home-roles", Static).render())
+        assert "You lead:" in str(app.screen.query_one("#home-roles", Static).render())
         await pilot.press("L")
         await pilot.pause()
         assert type(app.screen).__name__ == "LogScreen"

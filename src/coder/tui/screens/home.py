@@ -51,9 +51,9 @@ def progress_bar(done: int, total: int) -> Text:
 def role_notice(coder: str, leads: tuple[str, ...]) -> str:
     """One line under the title: who sees what in this project."""
     if not leads:
-        return "No lead set: every coder can open the lead screens (A R B T L) — `coder config lead NAME`"
+        return "No lead set: every coder may open A R B T L (`coder config lead NAME`)"
     if coder in leads:
-        return f"You lead this project: A R B T L show every coder's work (leads: {', '.join(leads)})"
+        return f"You lead: A R B T L show every coder's work (leads: {', '.join(leads)})"
     return f"You code blind: you see only your own codings (leads: {', '.join(leads)})"
 
 
