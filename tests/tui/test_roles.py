@@ -36,7 +36,7 @@ async def test_a_coder_pressing_a_lead_key_gets_one_line_and_stays_home(store: S
         await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert any("only a lead (lisa) opens it" in m for m in messages(app))
+        assert any("Only a lead (lisa) opens" in m for m in messages(app))
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert not {"Agreement", "Review disagreements", "Codebook merge", "Themes", "Audit log"} & titles
         assert "You code blind" in str(app.screen.query_one("#home-roles", Static).render())

@@ -72,4 +72,4 @@ def screen_entry(name: str) -> ScreenEntry | None:
 def lead_only_message(title: str, leads: tuple[str, ...]) -> str:
     """The one line a coder gets on pressing a lead screen's key: blind coding, and who can look."""
     who = ", ".join(leads)
-    return f"{title} shows other coders' work: only a lead ({who}) opens it — coding stays blind"
+    return f"Only a lead ({who}) opens {title}: it shows other coders' work"
