@@ -42,25 +42,20 @@ async def test_a_coder_pressing_a_lead_key_gets_one_line_and_stays_home(store: S
         assert "You code blind" in str(app.screen.query_one("#home-roles", Static).render())
 
 
-async def test_a_lead_opens_the_lead_screens(store: Store) -> None:
-    roles.add_lead(store, "lisa")
+@pytest.mark.parametrize(("leads", "line"), [(["lisa"], "You lead:"), ([], "No lead set")])
+async def test_a_lead_or_anyone_without_a_lead_opens_the_lead_screens(
+    store: Store, leads: list[str], line: str
+) -> None:
+    for name in leads:
+        roles.add_lead(store, name)
     app = make_app(store, "lisa", clock=fixed_clock, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "You lead:" in str(app.screen.query_one("#home-roles", Static).render())
+        assert line in str(app.screen.query_one("#home-roles", Static).render())
         await pilot.press("L")
         await pilot.pause()
         assert type(app.screen).__name__ == "LogScreen"
         assert not messages(app)
-
-
-async def test_without_a_lead_everyone_opens_them_and_home_says_so(app: CoderApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert "No lead set" in str(app.screen.query_one("#home-roles", Static).render())
-        await pilot.press("L")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "LogScreen"
 
 
 async def test_a_coder_sees_the_code_their_codings_were_merged_into(store: Store) -> None:
