@@ -221,6 +221,8 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
         assert "compound" in cells(screen.query_one("#mg-suggestions", DataTable), 0)[3]
         await pilot.press("m")
         await pilot.pause()
+        await pilot.press("enter")  # the merge asks first
+        await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not project.has_code(best.source.id)
@@ -316,3 +318,41 @@ async def test_merge_screen_offers_a_backup_before_deleting_a_code(project: Stor
     conn = sqlite3.connect(copy)
     assert conn.execute("select count(*) from codes where id = ?", [code_id]).fetchone() == (1,)
     conn.close()
+
+
+async def test_merge_asks_saying_what_moves_and_u_undoes_it(project: Store) -> None:
+    from coder.tui.screens.merge import ChoiceDialog
+
+    codebook, codings = project.codebook(), project.codings()
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.hosted
+        best = screen.suggestions[0]
+        moving = [c for c in codings if c.code_id == best.source.id]
+        coders = sorted({c.coder for c in moving})
+        assert "undo" not in {b.binding.action for b in screen.active_bindings.values()}
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        offer = dialog.choices[0][1]
+        assert f"{len(moving)} codings move" in offer and all(f"of {c}" in offer for c in coders)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert project.has_code(best.source.id), "cancelled: nothing merged"
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not project.has_code(best.source.id)
+        await pilot.press("u")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (project.codebook(), project.codings()) == (codebook, codings)
+        assert {best.source.id, best.target.id} == {
+            screen.suggestions[0].source.id,
+            screen.suggestions[0].target.id,
+        }, "the suggestion is back"

@@ -255,7 +255,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "codings": ("coder.cli.core:codings", "Import and export codings as rows (CSV or JSONL)."),
     "config": (
         "coder.cli.export_cmds:config",
-        "Show or change a project setting (report_language: nl or en).",
+        "Show or change a project setting (report_language: nl or en), or the project's leads.",
     ),
     "demo": (
         "coder.cli.core:demo",

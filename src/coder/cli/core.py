@@ -8,6 +8,7 @@ import click
 
 from coder.cli import cli, console, print_json, progress_bar, project
 from coder.cli.common import echo_lists
+from coder.cli.roles_cmds import init_leads
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
 from coder.services.project import init_project
@@ -29,13 +30,22 @@ CHANGE_ACTOR = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Rebuild the study from a snapshot folder (coder snapshot).",
 )
+@click.option("--lead", "leads", multiple=True, metavar="NAME", help="Make NAME a lead (repeat for several).")
 @click.pass_context
 def init(
-    ctx: click.Context, directory: Path | None, name: str | None, rename: bool, from_snapshot: Path | None
+    ctx: click.Context,
+    directory: Path | None,
+    name: str | None,
+    rename: bool,
+    from_snapshot: Path | None,
+    leads: tuple[str, ...],
 ) -> None:
     """Create a project folder (coder.db, codebooks/, transcripts/); again on a project, changes nothing.
 
-    Example: coder init sociale-teams --name "Sociale teams"
+    With --lead, only the leads see other coders' work and the lead screens
+    in the coding screen (see `coder config lead`).
+
+    Example: coder init sociale-teams --name "Sociale teams" --lead lisa
     """
     root = directory.resolve() if directory else project(ctx).root
     store, created = init_project(root, name, rename)
@@ -46,6 +56,7 @@ def init(
         report = merge_snapshot(store, from_snapshot)
         n = sum(report.codings_added.values())
         click.echo(f"Rebuilt from {from_snapshot}: {len(report.transcripts_added)} transcripts, {n} codings")
+    init_leads(store, leads)
 
 
 @cli.command("import")
@@ -402,7 +413,9 @@ def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: st
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-open", is_flag=True, help="Build the demo project without opening the coding screen.")
-@click.option("--coder", default="anna", show_default=True, help="Open the coding screen as this coder.")
+@click.option(
+    "--coder", default="anna", show_default=True, help="Open as this coder (`lead` opens the lead screens)."
+)
 def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     """Build the demo study (Dutch and English interviews, two coders) and open it.
 
@@ -413,6 +426,11 @@ def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     target = (directory or Path("coder-demo")).resolve()
     store = create_demo(target)
     click.echo(f"Demo project ready in {target}", err=True)
+    click.echo(
+        f"anna and bram code blind; the lead screens (A R B T L) open for the lead: "
+        f"coder -p {target} tui --coder lead",
+        err=True,
+    )
     if no_open:
         click.echo(f"Open it with: coder -p {target} tui --coder {coder}", err=True)
         return

@@ -29,6 +29,7 @@ from coder.errors import CoderError
 from coder.model import Code, Coding
 from coder.services import codebook as codebook_service
 from coder.services import codings as coding_service
+from coder.services.roles import check_name
 from coder.storage import Store
 
 Clock = Callable[[], datetime]
@@ -70,11 +71,7 @@ def last_coder(store: Store) -> str | None:
 
 def remember_coder(store: Store, name: str) -> str:
     """Register ``name`` as a coder and remember it for this project."""
-    name = name.strip()
-    if not name:
-        raise CoderError("a coder needs a name", "type the name you code under, e.g. anna")
-    if any(ch.isspace() for ch in name) or "/" in name:
-        raise CoderError(f"coder name {name!r} has spaces or '/'", "use one word, e.g. anna or bram")
+    name = check_name(name)
     with store.transaction():
         store.ensure_coder(name)
         store.set_setting("last_coder", name)
