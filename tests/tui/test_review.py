@@ -359,3 +359,15 @@ async def test_the_coding_app_hosts_the_screens(project: Store, name: str, cls: 
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, cls)
+
+
+async def test_log_screen_names_passages_not_ids(project: Store) -> None:
+    item = review_queue(project)[0]
+    decide(project, item.id, "a", "lead")
+    app = HostApp(LogScreen(project))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        row = cells(app.hosted.query_one(DataTable), 0)
+        assert row[2] == "review.decide"
+        assert row[3].startswith(f"{item.transcript_id} · sentence"), row
+        assert "final#" not in row[3]

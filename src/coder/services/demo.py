@@ -3,6 +3,8 @@
 The demo material ships with the package (transcripts, a concept codebook, two
 coders' codings, survey files). Codings are written as quotes, not offsets, and
 anchored on the stored text here, so they survive any change to import rules.
+The two coders are reconciled into the consensus layer ``final``, so every
+lead screen has something to show.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import yaml
 from coder.errors import CoderError
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
+from coder.services.reconcile import reconcile
 from coder.services.surveys import import_survey
 from coder.services.transcripts import import_transcripts
 from coder.storage import Store
 
 DEMO_FOLDERS = ("transcripts", "codebooks", "surveys", "demo")
+DEMO_CODERS = ("anna", "bram")
 
 
 def demo_source() -> Path:
@@ -56,6 +60,8 @@ def create_demo(target: Path) -> Store:
     load_codebook_file(store, target / "codebooks" / "concept.yaml", actor="lead")
     _demo_codings(store, target / "demo")
     _demo_surveys(store, target / "surveys")
+    # A consensus layer, so the review screen (and the lead's other screens) show something at once.
+    reconcile(store, DEMO_CODERS, "final", actor="lead")
     return store
 
 
