@@ -129,6 +129,9 @@ async def test_conflict_shows_both_sides_and_takes_a_note(project: Store) -> Non
             await pilot.press("right")
         assert "Handelingsverlegenheid" in shown(screen, "#rv-a-body")
         assert "Spanningsveld" in shown(screen, "#rv-b-body")
+        assert "generalistisch/" not in shown(screen, "#rv-a-body"), "names, not id paths"
+        await pilot.press("P")
+        assert "Generalistisch werken › Handelingsverlegenheid" in shown(screen, "#rv-a-body")
         assert "But some things I just can't do." in shown(screen, "#rv-context-body")
         await pilot.press("m")
         assert screen.query_one("#rv-note", Input).has_focus
@@ -288,7 +291,11 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
         assert screen.query_one("#mg-added", DataTable).row_count == 4
         best = screen.suggestions[0]
         assert {best.source.id, best.target.id} == {"privacy", "privacywetgeving"}
-        assert "compound" in cells(screen.query_one("#mg-suggestions", DataTable), 0)[3]
+        top = cells(screen.query_one("#mg-suggestions", DataTable), 0)
+        assert "compound" in top[3]
+        assert {top[1].split(" (")[0], top[2].split(" (")[0]} == {best.source.name, best.target.name}
+        added = cells(screen.query_one("#mg-added", DataTable), 0)
+        assert "/" not in added[0] + added[1], "names and their place in the tree, not id paths"
         await pilot.press("m")
         await pilot.pause()
         await app.workers.wait_for_complete()

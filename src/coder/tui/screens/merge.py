@@ -43,6 +43,7 @@ from coder.model import Code
 from coder.services import alignment
 from coder.services import codebook as codes_service
 from coder.storage import Store
+from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class MergeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#mg-added", DataTable).add_columns(
-            "code", "name", "added by", "codings", "definition"
+            "code", "place in the tree", "added by", "codings", "definition"
         )
         self.query_one("#mg-suggestions", DataTable).add_columns("score", "merge", "into", "why")
         self._load()
@@ -164,12 +165,17 @@ class MergeScreen(Screen[None]):
     def _load(self) -> None:
         """Re-read the added codes and rank the suggestions again."""
         self.added = alignment.added_codes(self.store)
+        labels = CodeLabels(self.store.codebook(), paths=True)
         table = self.query_one("#mg-added", DataTable)
         table.clear()
         for row in self.added:
             counts = ", ".join(f"{k} {v}" for k, v in row["codings"].items()) or "—"
             table.add_row(
-                row["path"], row["name"], row["created_by"] or "", counts, _trim(row["description"], 50)
+                row["name"],
+                labels(row["code"]),
+                row["created_by"] or "",
+                counts,
+                _trim(row["description"], 50),
             )
         self.query_one("#mg-suggestions-heading", Static).update("Suggested merges, best first — ranking…")
         self._rank_worker(alignment.suggestion_inputs(self.store))
@@ -211,7 +217,8 @@ class MergeScreen(Screen[None]):
             ]
             text = "\n".join(lines) + f"\n{' · '.join(r.text for r in suggestion.reasons)}"
         elif code is not None:
-            text = f"{code.name} ({code.id}), added by {code.created_by}: {code.description or '(no definition)'}"
+            place = CodeLabels(self.store.codebook(), paths=True)(code.id)
+            text = f"{place}, added by {code.created_by}: {code.description or '(no definition)'}"
         else:
             text = ""
         self.query_one("#mg-detail", Static).update(text)
@@ -335,7 +342,7 @@ class MergeScreen(Screen[None]):
 
 
 def _label(code: Code) -> Text:
-    text = Text(code.id, style="bold")
+    text = Text(code.name, style="bold")
     text.append(f" ({code.created_by})" if code.origin == "coder" else " (concept)", style="dim")
     return text
 

@@ -22,6 +22,7 @@ on mount and refreshed from the store after each decision.
 | → / ← (or j / k) | next / previous disagreement |
 | ] | next open disagreement |
 | u | take the decision back (open again) |
+| P | codes by name, or by their place in the tree |
 | r | build or update the consensus layer from the coders present |
 | q / esc | close the screen |
 """
@@ -47,6 +48,7 @@ from coder.services.reconcile import build_layer, decide, layer_pairs, reopen, r
 from coder.storage import Store
 from coder.tui.screens.adjust import AdjustDialog
 from coder.tui.screens.dialogs import ChoiceDialog
+from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -119,6 +121,9 @@ class ReviewScreen(Screen[None]):
         Binding("left,k", "step(-1)", "previous", key_display="←"),
         Binding("right_square_bracket", "next_open", "next open", key_display="]"),
         Binding("u", "reopen", "undo decision"),
+        Binding(
+            "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
+        ),
         Binding("r", "build", "build layer", tooltip="build or update the consensus layer (coder reconcile)"),
         Binding("escape", "leave", "back", show=False),
         Binding("q", "close", "close"),
@@ -156,6 +161,7 @@ class ReviewScreen(Screen[None]):
         self.actor = coder or (None if isinstance(source, Store) else source.coder) or "lead"
         self.review_layer = layer or default_layer(self.store)
         self.items: list[ReviewItem] = []
+        self.labels = CodeLabels(self.store.codebook())
 
     def compose(self) -> ComposeResult:
         yield TitleBar(
@@ -266,6 +272,11 @@ class ReviewScreen(Screen[None]):
         if item is not None and item.status == "decided":
             self._replace(reopen(self.store, item.id, self.actor))
 
+    def action_toggle_paths(self) -> None:
+        """Show codes by name, or by their place in the tree."""
+        self.labels.paths = not self.labels.paths
+        self._show()
+
     def action_build(self) -> None:
         """Build or update the consensus layer, as ``coder reconcile`` does, then review it."""
         pairs = layer_pairs(self.store, self.review_layer)
@@ -337,6 +348,7 @@ class ReviewScreen(Screen[None]):
         item = self.current
         if item is None:
             return
+        self.labels = CodeLabels(self.store.codebook(), self.labels.paths)
         self.query_one(TitleBar).set_right(self.progress)
         self.query_one("#rv-heading", Static).update(self._heading(item))
         self.query_one("#rv-context-body", Static).update(self._passage(item))
@@ -357,8 +369,7 @@ class ReviewScreen(Screen[None]):
             return Content.assemble(
                 (f"#{item.id} open", "bold $warning"), "  a · b · 2 both · n neither · e adjust"
             )
-        names = self._names()
-        pieces = ", ".join(f"{names.get(p.code, p.code)} {p.start}–{p.end}" for p in item.result) or "nothing"
+        pieces = ", ".join(f"{self.labels(p.code)} {p.start}–{p.end}" for p in item.result) or "nothing"
         return Content.assemble(
             (f"#{item.id} {CHOICE_LABELS.get(item.choice or '', item.choice or '')}", "bold $success"),
             f" by {item.decided_by} → {self.review_layer}: {pieces}",
@@ -375,19 +386,12 @@ class ReviewScreen(Screen[None]):
             (text[end:hi], "$text-muted"),
         )
 
-    def _names(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.store.codebook().codes}
-
     def _side(self, item: ReviewItem, side: Side) -> Content:
         text = self.store.get_transcript(item.transcript_id).text
-        book = self.store.codebook()
-        known = book.by_id()
         parts: list[str | tuple[str, str]] = []
         for coding in item.side(side):
-            name = known[coding.code].name if coding.code in known else coding.code
-            path = book.path(coding.code) if coding.code in known else coding.code
-            parts.append((f"● {name}", "bold"))
-            parts.append((f"  {path} · chars {coding.start}–{coding.end}\n", "$text-muted"))
+            parts.append((f"● {self.labels(coding.code)}", "bold"))
+            parts.append((f"  chars {coding.start}–{coding.end}\n", "$text-muted"))
             parts.append(f"  “{' '.join(text[coding.start : coding.end].split())}”\n")
             if coding.memo:
                 parts.append((f"  memo: {coding.memo}\n", "italic"))
