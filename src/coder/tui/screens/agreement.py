@@ -92,6 +92,9 @@ class AgreementScreen(Screen[None]):
     """Agreement per code between two coders, worst first; ⏎ drills down to the disagreeing quotes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("escape", "back", "back"),
+        Binding("q", "close", "close", show=False),
         Binding("enter", "open_code", "disagreements", key_display="⏎", priority=True),
         Binding("enter", "open_disagreement", "in context", key_display="⏎", priority=True),
         Binding("n", "step(1)", "next"),
@@ -103,8 +106,6 @@ class AgreementScreen(Screen[None]):
         Binding(
             "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
         ),
-        Binding("escape", "back", "back"),
-        Binding("q", "close", "close", show=False),
     ]
 
     DEFAULT_CSS = """

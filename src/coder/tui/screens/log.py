@@ -50,10 +50,11 @@ class LogScreen(Screen[None]):
     """The project's audit log, newest first, filterable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "filter", key_display="/"),
-        Binding("r", "reload", "read again"),
+        # First, so that a narrow footer never hides how to leave.
         Binding("escape", "leave", "back", show=False),
         Binding("q", "close", "close"),
+        Binding("slash", "filter", "filter", key_display="/"),
+        Binding("r", "reload", "read again"),
     ]
 
     DEFAULT_CSS = """

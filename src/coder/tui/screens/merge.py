@@ -112,6 +112,8 @@ class MergeScreen(Screen[None]):
     """Coder-added codes and merge suggestions; keys merge, rename, move, redefine, delete."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("q,escape", "close", "close"),
         Binding("m", "merge(False)", "merge"),
         Binding("M", "merge(True)", "merge other way", key_display="M"),
         Binding("k", "keep", "keep separate"),
@@ -120,7 +122,6 @@ class MergeScreen(Screen[None]):
         Binding("d", "describe", "definition"),
         Binding("x", "delete", "delete"),
         Binding("f5", "rank", "rank again", show=False),
-        Binding("q,escape", "close", "close"),
     ]
 
     DEFAULT_CSS = """

@@ -111,6 +111,9 @@ class ReviewScreen(Screen[None]):
     """The disagreements of a consensus layer, one at a time, decided with one key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("escape", "leave", "back", show=False),
+        Binding("q", "close", "close"),
         Binding("a", "decide('a')", "accept A"),
         Binding("b", "decide('b')", "accept B"),
         Binding("2", "decide('both')", "both"),
@@ -125,8 +128,6 @@ class ReviewScreen(Screen[None]):
             "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
         ),
         Binding("r", "build", "build layer", tooltip="build or update the consensus layer (coder reconcile)"),
-        Binding("escape", "leave", "back", show=False),
-        Binding("q", "close", "close"),
     ]
 
     DEFAULT_CSS = """
