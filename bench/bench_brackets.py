@@ -14,24 +14,13 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from bench_segmentation_quick import _best
 from corpus import generate
 
 from coder.importers import read_transcript
 from coder.segmentation import iter_segments, make_pipeline
-
-
-def best(run: Callable[[], object], repeat: int = 3) -> float:
-    """The fastest of ``repeat`` runs, in seconds (the first also warms caches)."""
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - began)
-    return min(times)
 
 
 def main() -> None:
@@ -43,8 +32,8 @@ def main() -> None:
     items = [(p.text, p.turns) for p in parsed]
     nlp = make_pipeline(lang)
     turn_texts = [p.text[t.start : t.end] for p in parsed for t in p.turns]
-    raw = best(lambda: sum(1 for _ in nlp.pipe(turn_texts, batch_size=256)))
-    ours = best(lambda: list(iter_segments(items, lang)))
+    raw = _best(lambda: sum(1 for _ in nlp.pipe(turn_texts, batch_size=256)))
+    ours = _best(lambda: list(iter_segments(items, lang)))
     torn = sentences = 0
     for item, segments in zip(parsed, iter_segments(items, lang), strict=True):
         for s in segments:

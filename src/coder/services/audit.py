@@ -77,7 +77,8 @@ class Places:
         known = {**(entry.before or {}), **self.added.get(entry.target, {})}
         if {"transcript", "start", "end", "code"} <= known.keys():
             return self.place(known["transcript"], known["start"], known["end"], known["code"])
-        return self.names.get(known.get("code", ""), known.get("code", ""))
+        code = str(known.get("code", ""))
+        return self.names.get(code, code)
 
     def _review(self, item_id: str) -> str:
         try:
