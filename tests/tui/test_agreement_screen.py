@@ -164,6 +164,7 @@ def test_trimmed_short_path_and_pairs() -> None:
     )
     assert short_path("a/" + "b" * 50, 10) == "…/bbbbbbb…"
     assert short_path("x" * 50, 10) == "x" * 9 + "…"
+    assert short_path("Organisatie en randvoorwaarden › Privacy", 20) == "… › Privacy"
     assert coder_pairs(["bram", "cas", "anna"], me="cas") == [
         ("anna", "cas"),
         ("bram", "cas"),

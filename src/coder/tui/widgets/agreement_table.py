@@ -58,14 +58,18 @@ def trimmed(text: str, width: int = TEXT_WIDTH) -> str:
 
 
 def short_path(path: str, width: int = CODE_WIDTH) -> str:
-    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays."""
-    parts = path.split("/")
+    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays.
+
+    Name paths ("Werk › Huisbezoek") are shortened the same way ("… › Huisbezoek").
+    """
+    sep = " › " if " › " in path else "/"
+    parts = path.split(sep)
     if len(path) <= width or len(parts) == 1:
         return trimmed(path, width)
     parts.pop(0)
-    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
+    while len(parts) > 1 and len("…" + sep + sep.join(parts)) > width:
         parts.pop(0)
-    return trimmed("…/" + "/".join(parts), width)
+    return trimmed("…" + sep + sep.join(parts), width)
 
 
 def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str, str]]:
