@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,64 @@ def test_dutch_abbreviations(text: str, expected: list[str]) -> None:
 )
 def test_english_abbreviations(text: str, expected: list[str]) -> None:
     assert sentences_of(text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Het overleg over het overleg. (lacht) Casuïstiek, dat is het.",
+            ["Het overleg over het overleg. (lacht)", "Casuïstiek, dat is het."],
+        ),
+        ("Hoog. (stilte) Ja, hoog.", ["Hoog. (stilte)", "Ja, hoog."]),
+        ("Dat weet ik niet. [pauze] Misschien.", ["Dat weet ik niet. [pauze]", "Misschien."]),
+        ("Ja. [onverstaanbaar] Nee.", ["Ja. [onverstaanbaar]", "Nee."]),
+        ("(lacht) Hoeveel tijd heb je?", ["(lacht) Hoeveel tijd heb je?"]),
+        ("Twee, sorry. (lacht)", ["Twee, sorry. (lacht)"]),
+        (
+            "Klaar. (Hij aarzelt lang, kijkt weg en zegt dan iets anders) Goed.",
+            [
+                "Klaar.",
+                "(Hij aarzelt lang, kijkt weg en zegt dan iets anders) Goed.",
+            ],
+        ),
+    ],
+)
+def test_dutch_bracketed_asides_stay_whole(text: str, expected: list[str]) -> None:
+    assert sentences_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("More people. (laughs) Sorry, that is boring.", ["More people. (laughs)", "Sorry, that is boring."]),
+        ("It is slow. [pause] But good.", ["It is slow. [pause]", "But good."]),
+        ("Pff. (laughs) It is a big topic.", ["Pff. (laughs)", "It is a big topic."]),
+    ],
+)
+def test_english_bracketed_asides_stay_whole(text: str, expected: list[str]) -> None:
+    assert sentences_of(text, "en") == expected
+
+
+def assert_no_torn_brackets(paths: list[Path]) -> None:
+    """No sentence in ``paths`` starts with a closing bracket or ends with an opening one."""
+    parsed = [read_transcript(path) for path in paths]
+    for item, segments in zip(parsed, iter_segments([(p.text, p.turns) for p in parsed], "nl"), strict=True):
+        for s in segments:
+            text = item.text[s.start : s.end]
+            assert text[0] not in ")]}" and text[-1] not in "([{", text
+
+
+def test_no_demo_sentence_tears_a_bracket() -> None:
+    assert_no_torn_brackets(sorted((REPO / "transcripts").glob("*.txt")))
+
+
+def test_no_generated_sentence_tears_a_bracket(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("corpus", REPO / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    assert_no_torn_brackets(corpus.generate(tmp_path, 40_000, per_file=4000))
 
 
 # --- sentences, turns and lemmas ------------------------------------------------------------------
@@ -316,9 +375,15 @@ def test_invariants_on_generated_text(raw: str) -> None:
     check_invariants(parsed.text, parsed.turns, segments)
 
 
+_unbracketed = st.lists(
+    st.tuples(_words, st.sampled_from([*_GLUE, "?! ", "\u3002", "!!", " - ", ".", "  "])), max_size=40
+).map(lambda parts: "".join(w + g for w, g in parts))
+
+
 @settings(max_examples=150, deadline=None)
-@given(_texts, st.sampled_from(["nl", "en"]))
+@given(_unbracketed, st.sampled_from(["nl", "en"]))
 def test_sentence_boundaries_match_spacys_sentencizer(text: str, lang: str) -> None:
+    """Where no bracket follows a sentence end, the boundaries are spaCy's own."""
     nlp = make_pipeline(lang)
     reader = _reader_for(nlp)
     ours = [

@@ -201,7 +201,10 @@ def detect_language(text: str) -> str:
     return "en" if english > dutch else "nl"
 
 
-_WORD, _PUNCT, _FINAL = 0, 1, 2  # token kinds, as the sentence rule sees them
+_WORD, _PUNCT, _FINAL, _OPEN, _CLOSE = 0, 1, 2, 3, 4  # token kinds, as the sentence rule sees them
+_OPENING, _CLOSING = "([{", ")]}"
+# An aside such as "(lacht)" or "[onverstaanbaar]" is this many tokens at most.
+_ASIDE_TOKENS = 8
 
 
 class _DocReader(dict[int, tuple[str, int]]):
@@ -236,6 +239,8 @@ class _DocReader(dict[int, tuple[str, int]]):
         text = self._strings[key]
         if key in self._finals:
             value = ("", _FINAL)
+        elif text in _OPENING or text in _CLOSING:
+            value = ("", _OPEN if text in _OPENING else _CLOSE)
         elif self._is_punct(text):
             value = ("", _PUNCT)
         elif self._is_space(text):
@@ -251,23 +256,43 @@ class _DocReader(dict[int, tuple[str, int]]):
         A sentence starts at the first token after a sentence-final character
         that is neither punctuation nor another sentence-final character. One
         pass over the lower-case hashes, which are also the cache keys.
+
+        Brackets are the exception (spaCy would end "overleg. (" and start
+        "lacht) Casuïstiek"): after a sentence end, a short bracketed aside
+        ("(lacht)", "[pauze]") stays with the sentence it follows, and any
+        other opening bracket starts the next sentence.
         """
         from spacy.attrs import LOWER
 
-        first, seen_final = 0, False
+        first, seen_final, aside = 0, False, False
         words: list[str] = []
         keys = doc.to_array(LOWER).tolist()
         for i, key in enumerate(keys):
             word, kind = self[key]
             if kind == _FINAL:
                 seen_final = True
-            elif seen_final and kind == _WORD:
-                yield _span(doc, first, i, words)
-                first, words, seen_final = i, [], False
+            elif kind == _CLOSE:
+                aside = False
+            elif seen_final and not aside and kind != _PUNCT:
+                if kind == _OPEN and self._closes_aside(keys, i):
+                    aside = True
+                else:
+                    yield _span(doc, first, i, words)
+                    first, words, seen_final = i, [], False
             if word:
                 words.append(word)
         if keys:
             yield _span(doc, first, len(keys), words)
+
+    def _closes_aside(self, keys: list[int], start: int) -> bool:
+        """The bracket at ``start`` closes within a few tokens, with no bracket between."""
+        for key in keys[start + 1 : start + 1 + _ASIDE_TOKENS]:
+            kind = self[key][1]
+            if kind == _CLOSE:
+                return True
+            if kind == _OPEN:
+                return False
+        return False
 
     def _read_sentences(self, doc: Doc) -> Iterator[tuple[int, int, str]]:
         """Sentences as the pipeline marked them (parser, senter or sentencizer)."""

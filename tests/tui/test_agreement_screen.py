@@ -164,6 +164,7 @@ def test_trimmed_short_path_and_pairs() -> None:
     )
     assert short_path("a/" + "b" * 50, 10) == "…/bbbbbbb…"
     assert short_path("x" * 50, 10) == "x" * 9 + "…"
+    assert short_path("Organisatie en randvoorwaarden › Privacy", 20) == "… › Privacy"
     assert coder_pairs(["bram", "cas", "anna"], me="cas") == [
         ("anna", "cas"),
         ("bram", "cas"),
@@ -182,9 +183,9 @@ async def test_drill_down_from_worst_code_to_context_and_back(project: Store) ->
         codes = screen.query_one("#ag-codes", DataTable)
         assert codes.row_count == 4
         first = cells(codes, 0)
-        assert first[0] == "werk/huisbezoek"
+        assert first[0] == "Huisbezoek", "codes by name, not by id path"
         assert first[6] == "0.644 ✗"
-        assert cells(codes, 3)[0] == "werk/samenwerking"
+        assert cells(codes, 3)[0] == "Samenwerking"
         assert "Overall" in text_of(screen, "#ag-overall")
 
         await pilot.press("enter")
@@ -207,10 +208,10 @@ async def test_drill_down_from_worst_code_to_context_and_back(project: Store) ->
         assert "Ja, eh, ik werk nu drie jaar in het team." in context
         assert "Dat weet ik al." in context  # the sentence after
         side_a, side_b = text_of(screen, "#ag-a-body"), text_of(screen, "#ag-b-body")
-        assert "▶ werk/huisbezoek" in side_a
+        assert "▶ Huisbezoek" in side_a
         assert "chars 59–100" in side_a
         assert "(none)" in side_b
-        assert "werk/huisbezoek" not in side_b
+        assert "Huisbezoek" not in side_b
 
         await pilot.press("escape")
         assert screen.view == "disagreements"
@@ -222,12 +223,30 @@ async def test_drill_down_from_worst_code_to_context_and_back(project: Store) ->
         assert app.screen is not screen
 
 
+async def test_codes_show_by_name_and_their_path_on_demand(project: Store) -> None:
+    app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        codes = app.agreement.query_one("#ag-codes", DataTable)
+        assert cells(codes, 0)[0] == "Huisbezoek"
+        await pilot.press("P")
+        await pilot.pause()
+        assert cells(codes, 0)[0] == "Werk › Huisbezoek"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app.agreement, "#ag-code-heading").startswith("Werk › Huisbezoek — ")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "▶ Werk › Huisbezoek" in text_of(app.agreement, "#ag-a-body")
+        assert "werk/huisbezoek" not in text_of(app.agreement, "#ag-a-body")
+
+
 async def test_b_only_disagreement_shows_bram_codes(project: Store) -> None:
     app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         codes = app.agreement.query_one("#ag-codes", DataTable)
-        assert cells(codes, 2)[0] == "schulden"
+        assert cells(codes, 2)[0] == "Schulden"
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         listing = app.agreement.query_one("#ag-disagreements", DataTable)
@@ -235,7 +254,7 @@ async def test_b_only_disagreement_shows_bram_codes(project: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         side_b = text_of(app.agreement, "#ag-b-body")
-        assert "▶ schulden" in side_b
+        assert "▶ Schulden" in side_b
         assert "Debt counselling. I know the basics" in side_b  # bram's span runs over two sentences
         assert "(none)" in text_of(app.agreement, "#ag-a-body")
 
@@ -256,7 +275,7 @@ async def test_next_and_previous_disagreement_in_context(project: Store) -> None
         await pilot.press("n")
         await pilot.pause()
         assert text_of(screen, "#ag-context-heading").startswith("T02 · sentence 1 of 7")
-        assert "▶ werk" in text_of(screen, "#ag-b-body")  # bram coded the theme itself
+        assert "▶ Werk" in text_of(screen, "#ag-b-body")  # bram coded the theme itself
         await pilot.press("p")
         await pilot.pause()
         assert text_of(screen, "#ag-context-heading").startswith("T01 · sentence 2 of 9")
@@ -269,12 +288,12 @@ async def test_unit_and_level_toggles_recompute(project: Store) -> None:
         await pilot.press("l")
         await settle(pilot)
         codes = app.agreement.query_one("#ag-codes", DataTable)
-        assert [cells(codes, i)[0] for i in range(codes.row_count)] == ["werk", "schulden"]
+        assert [cells(codes, i)[0] for i in range(codes.row_count)] == ["Werk", "Schulden"]
         await pilot.press("u")
         await settle(pilot)
         assert app.agreement.report is not None
         assert (app.agreement.report["unit"], app.agreement.report["level"]) == ("turn", "theme")
-        assert cells(codes, 0)[0] == "werk"
+        assert cells(codes, 0)[0] == "Werk"
         assert cells(codes, 1)[6] == "1.000 ✓"
 
 

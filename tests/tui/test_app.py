@@ -125,3 +125,17 @@ async def test_theme_toggles_between_light_and_dark(app: CoderApp) -> None:
         assert app.theme != dark and not app.current_theme.dark
         await pilot.press("ctrl+t")
         assert app.theme == dark
+
+
+async def test_help_names_screens_as_a_user_calls_them(app: CoderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.sections[0][0].startswith("Home screen — ")
+        await pilot.press("escape")
+        await open_t01(pilot, "question_mark")
+        titles = [title for title, _rows in app.screen.sections]
+        assert titles[0].startswith("Coding screen — ")
+        assert any(t.startswith("Transcript view — ") for t in titles)
+        assert not any("Screen —" in t or "View —" in t for t in titles), titles

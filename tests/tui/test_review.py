@@ -8,6 +8,7 @@ disagreements, one of them a conflict (anna ``handelingsverlegenheid``, bram
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -17,17 +18,21 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.content import Content
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 
+from coder.errors import CoderError
+from coder.reconcile import Piece
 from coder.services.codebook import load_codebook_file
 from coder.services.project import init_project, open_project
 from coder.services.reconcile import decide, reconcile, review_queue
 from coder.services.transcripts import import_transcripts
 from coder.storage import Store
+from coder.tui.screens.adjust import AdjustDialog
 from coder.tui.screens.log import LogScreen
 from coder.tui.screens.merge import MergeScreen
 from coder.tui.screens.review import ReviewScreen, context_span, first_open
 from coder.tui.widgets.status import TitleBar
+from coder.tui.widgets.transcript_view import TranscriptView
 from tests.conftest import CODEBOOK_YAML
 from tests.test_reconcile import add_two_coders, span
 
@@ -125,6 +130,9 @@ async def test_conflict_shows_both_sides_and_takes_a_note(project: Store) -> Non
             await pilot.press("right")
         assert "Handelingsverlegenheid" in shown(screen, "#rv-a-body")
         assert "Spanningsveld" in shown(screen, "#rv-b-body")
+        assert "generalistisch/" not in shown(screen, "#rv-a-body"), "names, not id paths"
+        await pilot.press("P")
+        assert "Generalistisch werken › Handelingsverlegenheid" in shown(screen, "#rv-a-body")
         assert "But some things I just can't do." in shown(screen, "#rv-context-body")
         await pilot.press("m")
         assert screen.query_one("#rv-note", Input).has_focus
@@ -146,15 +154,13 @@ async def test_adjust_neither_undo_and_resume(project: Store) -> None:
         await pilot.pause()
         await pilot.press("e")  # the second: adjusted
         await pilot.pause()
-        dialog = app.screen
-        dialog.query_one("#edit-code", Input).value = "eigen-kracht"
+        assert isinstance(app.screen, AdjustDialog)
+        app.screen.query_one("#adjust-code", Input).value = "Eigen kracht"
         second = items[1]
-        dialog.query_one("#edit-span", Input).value = f"{second.start}-{second.end}"
-        dialog.query_one("#edit-span", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert progress(screen) == "3 of 4 · 2 open"
-        await pilot.press("left", "u")
+        assert progress(screen) == "2 of 4 · 2 open", "the adjusted one stays in view"
+        await pilot.press("u")
         await pilot.pause()
         assert progress(screen) == "2 of 4 · 3 open"
     assert project.get_review_item(items[0].id).choice == "neither"
@@ -171,17 +177,68 @@ async def test_adjust_neither_undo_and_resume(project: Store) -> None:
         assert progress(resumed.review) == "2 of 4 · 3 open"
 
 
-async def test_edit_with_a_bad_code_is_refused_and_nothing_changes(project: Store) -> None:
+async def test_edit_with_a_bad_code_keeps_the_dialog_and_the_input(project: Store) -> None:
     app = ReviewApp(ReviewScreen(project, "lead"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#edit-code", Input).value = "no-such-code"
-        app.screen.query_one("#edit-code", Input).focus()
+        app.screen.query_one("#adjust-code", Input).value = "eigen-krcht"
+        app.screen.query_one("#adjust-code", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, AdjustDialog), "a mistyped code keeps the dialog open"
+        assert app.screen.query_one("#adjust-code", Input).value == "eigen-krcht"
+        assert "No code 'eigen-krcht'" in str(app.screen.query_one(".error", Label).render())
         assert app.review.current is not None and app.review.current.status == "open"
     assert project.audit_entries("review.decide") == []
+
+
+async def test_adjust_selects_as_the_coding_screen_does_and_stores_whole_words(project: Store) -> None:
+    item = review_queue(project)[0]
+    text = project.get_transcript(item.transcript_id).text
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AdjustDialog)
+        view = dialog.query_one(TranscriptView)
+        assert view.selection is not None and (view.selection.start, view.selection.end) == (
+            item.start,
+            item.end,
+        )
+        await pilot.press("t")  # the whole speaker turn, as on the coding screen
+        await pilot.press("right_curly_bracket", "left_curly_bracket", "left_curly_bracket")
+        await pilot.pause()
+        sel = view.selection
+        assert sel is not None
+        quote = " ".join(text[sel.start : sel.end].split())
+        assert quote in shown(dialog, "#adjust-quote")
+        dialog.query_one("#adjust-code", Input).value = "werkdruk"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, AdjustDialog)
+        assert (
+            app.review.query_one("#rv-context").border_title
+            == f"{item.transcript_id} · chars {sel.start}–{sel.end}"
+        )
+    stored = project.get_review_item(item.id)
+    assert [(p.start, p.end, p.code) for p in stored.result] == [(sel.start, sel.end, "werkdruk")]
+    assert not text[sel.start - 1].isalnum() and not text[sel.end].isalnum()
+
+
+def test_an_adjusted_span_inside_words_is_widened_to_whole_words(project: Store) -> None:
+    item = review_queue(project)[0]
+    text = project.get_transcript(item.transcript_id).text
+    word = re.search(r"\w{6,}", text)
+    assert word is not None
+    inside = word.start() + 2
+    decided = decide(project, item.id, "edit", "lead", edit=[Piece(inside, inside + 3, "werkdruk")])
+    (piece,) = decided.result
+    assert text[piece.start : piece.end] == word.group()
+    with pytest.raises(CoderError, match="holds no words"):
+        blank = text.index(" ")
+        decide(project, item.id, "edit", "lead", edit=[Piece(blank, blank + 1, "werkdruk")])
 
 
 async def test_empty_queue_says_what_to_do(tmp_path: Path) -> None:
@@ -189,8 +246,25 @@ async def test_empty_queue_says_what_to_do(tmp_path: Path) -> None:
     app = ReviewApp(ReviewScreen(store, "lead"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert "coder reconcile" in shown(app.review, "#rv-heading")
+        assert "needs two coders who have coded" in shown(app.review, "#rv-heading")
         await pilot.press("a")  # nothing to decide: no error
+
+
+async def test_review_builds_the_layer_for_the_coders_present(template: Path, tmp_path: Path) -> None:
+    shutil.copytree(template, tmp_path / "p")
+    store = open_project(tmp_path / "p")
+    app = ReviewApp(ReviewScreen(store, "lead", layer="second"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        hint = shown(app.review, "#rv-heading")
+        assert "from anna and bram" in hint and "--coders anna,bram --into second" in hint
+        assert "A,B" not in hint
+        await pilot.press("r")
+        await pilot.pause()
+        assert progress(app.review) == "1 of 4 · 4 open"
+    assert len(review_queue(store, "second")) == 4
+    assert store.audit_entries("reconcile.run")[-1].actor == "lead"
+    store.close()
 
 
 # -- the codebook merge screen and the log screen, hosted the same way --------------------
@@ -218,7 +292,11 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
         assert screen.query_one("#mg-added", DataTable).row_count == 4
         best = screen.suggestions[0]
         assert {best.source.id, best.target.id} == {"privacy", "privacywetgeving"}
-        assert "compound" in cells(screen.query_one("#mg-suggestions", DataTable), 0)[3]
+        top = cells(screen.query_one("#mg-suggestions", DataTable), 0)
+        assert "compound" in top[3]
+        assert {top[1].split(" (")[0], top[2].split(" (")[0]} == {best.source.name, best.target.name}
+        added = cells(screen.query_one("#mg-added", DataTable), 0)
+        assert "/" not in added[0] + added[1], "names and their place in the tree, not id paths"
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("enter")  # the merge asks first
@@ -356,3 +434,15 @@ async def test_merge_asks_saying_what_moves_and_u_undoes_it(project: Store) -> N
             screen.suggestions[0].source.id,
             screen.suggestions[0].target.id,
         }, "the suggestion is back"
+
+
+async def test_log_screen_names_passages_not_ids(project: Store) -> None:
+    item = review_queue(project)[0]
+    decide(project, item.id, "a", "lead")
+    app = HostApp(LogScreen(project))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        row = cells(app.hosted.query_one(DataTable), 0)
+        assert row[2] == "review.decide"
+        assert row[3].startswith(f"{item.transcript_id} · sentence"), row
+        assert "final#" not in row[3]

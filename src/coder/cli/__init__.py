@@ -259,7 +259,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "demo": (
         "coder.cli.core:demo",
-        "Build the demo study (Dutch and English interviews, two coders) and open it.",
+        "Build the demo study (Dutch and English interviews, two coders) and open its home screen.",
     ),
     "disagreements": (
         "coder.cli.analysis:disagreements_cmd",

@@ -221,10 +221,23 @@ def log_cmd(
         n = audit.write_log_csv(rows, csv_file)
         click.echo(f"wrote {n} entries to {csv_file}", err=True)
     if as_json or csv_file is None:
-        table = _new_table("id", "at", "actor", "action", "target", "before", "after")
-        _print_rows("entries", rows, as_json, table, _log_cells)
+        _print_rows("entries", rows, as_json, _log_table(), _log_cells)
+
+
+def _log_table() -> Table:
+    """The log as a table: what an entry is about stays whole, before/after are cut to one line."""
+    from rich.table import Table
+
+    table = Table(expand=True)
+    for name in ("id", "at", "actor", "action"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("what", ratio=3, min_width=18)
+    for name in ("before", "after"):
+        table.add_column(name, ratio=1, no_wrap=True, overflow="ellipsis")
+    return table
 
 
 def _log_cells(r: Row) -> tuple[str, ...]:
     before, after = audit.summary(r["before"], 40), audit.summary(r["after"], 50)
-    return str(r["id"]), r["at"], r["actor"], r["action"], r["target"], before, after
+    at = r["at"].replace("T", " ")[:16]
+    return str(r["id"]), at, r["actor"], r["action"], r["what"] or r["target"], before, after

@@ -412,12 +412,15 @@ def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: st
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--no-open", is_flag=True, help="Build the demo project without opening the coding screen.")
+@click.option("--no-open", is_flag=True, help="Build the demo project without opening the home screen.")
 @click.option(
-    "--coder", default="anna", show_default=True, help="Open as this coder (`lead` opens the lead screens)."
+    "--coder",
+    default="anna",
+    show_default=True,
+    help="Open the home screen as this coder (`lead` opens the lead screens).",
 )
 def demo(directory: Path | None, no_open: bool, coder: str) -> None:
-    """Build the demo study (Dutch and English interviews, two coders) and open it.
+    """Build the demo study (Dutch and English interviews, two coders) and open its home screen.
 
     Example: coder demo ~/coder-demo
     """

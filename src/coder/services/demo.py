@@ -3,6 +3,8 @@
 The demo material ships with the package (transcripts, a concept codebook, two
 coders' codings, survey files). Codings are written as quotes, not offsets, and
 anchored on the stored text here, so they survive any change to import rules.
+The two coders are reconciled into the consensus layer ``final``, so every
+lead screen has something to show.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import yaml
 from coder.errors import CoderError
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
+from coder.services.reconcile import reconcile
 from coder.services.roles import add_lead
 from coder.services.surveys import import_survey
 from coder.services.transcripts import import_transcripts
@@ -25,6 +28,7 @@ from coder.storage import Store
 DEMO_FOLDERS = ("transcripts", "codebooks", "surveys", "demo")
 DEMO_LEAD = "lead"
 """The demo's lead (the name the command line's audit entries use): anna and bram code blind."""
+DEMO_CODERS = ("anna", "bram")
 
 
 def demo_source() -> Path:
@@ -60,6 +64,8 @@ def create_demo(target: Path) -> Store:
     _demo_codings(store, target / "demo")
     _demo_surveys(store, target / "surveys")
     add_lead(store, DEMO_LEAD, actor=DEMO_LEAD, new=True)
+    # A consensus layer, so the review screen (and the lead's other screens) show something at once.
+    reconcile(store, DEMO_CODERS, "final", actor="lead")
     return store
 
 

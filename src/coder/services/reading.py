@@ -155,6 +155,24 @@ def move_end(text: str, sel: Selection, step: int) -> Selection:
     return dataclasses.replace(sel, end=words[-1].end()) if words else sel
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start``–``end`` widened to whole words and trimmed of surrounding space.
+
+    A quote never starts or ends inside a word: an offset between two
+    word characters moves outwards to the word's edge. None when nothing but
+    whitespace is left.
+    """
+    start, end = max(0, start), min(len(text), end)
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    piece = text[start:end]
+    if not piece.strip():
+        return None
+    return start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
+
+
 def _words_before(text: str, pos: int) -> list[re.Match[str]]:
     window = 64
     while True:

@@ -16,7 +16,8 @@ later needs no options.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from itertools import combinations
 from typing import Any
 
 from coder.errors import CoderError
@@ -38,6 +39,7 @@ from coder.services.consensus import (
     saved_settings,
     sync_layer,
 )
+from coder.services.reading import whole_words
 from coder.storage import Store
 from coder.storage.store import now
 
@@ -184,6 +186,26 @@ def _add_row(
     return 1
 
 
+def layer_pairs(store: Store, layer: str = "final") -> list[tuple[str, str]]:
+    """The pairs of coders ``layer`` can be built from: its own pair once built, else every pair that coded."""
+    built = saved_settings(store, layer)
+    if built is not None:
+        first, second = built["coders"]
+        return [(first, second)]
+    coded = sorted(
+        c["name"] for c in store.coders() if c["kind"] == "coder" and store.coding_spans(c["name"])
+    )
+    return list(combinations(coded, 2))
+
+
+def build_layer(
+    store: Store, coders: tuple[str, str], layer: str = "final", actor: str = "lead"
+) -> dict[str, Any]:
+    """:func:`reconcile` again with the layer's saved strategy and span rule (defaults when new)."""
+    built = saved_settings(store, layer) or {}
+    return reconcile(store, coders, layer, built.get("strategy", "agreed"), built.get("span", "union"), actor)
+
+
 # -- the review queue ------------------------------------------------------------
 
 
@@ -244,14 +266,22 @@ def reopen(store: Store, item_id: int, actor: str = "lead") -> ReviewItem:
 
 
 def _edit_pieces(store: Store, row: ReviewItem, edit: Sequence[Piece] | None) -> tuple[Piece, ...]:
+    """The lead's own codings, each widened to whole words (a quote never starts mid-word)."""
     if not edit:
         raise CoderError("an edit needs at least one coding", "e.g. --edit 120:180:privacy")
-    length = len(store.get_transcript(row.transcript_id).text)
+    text = store.get_transcript(row.transcript_id).text
+    pieces = []
     for piece in edit:
-        if not 0 <= piece.start < piece.end <= length:
-            raise CoderError(f"span {piece.start}-{piece.end} is outside {row.transcript_id!r} (0-{length})")
+        if not 0 <= piece.start < piece.end <= len(text):
+            raise CoderError(
+                f"span {piece.start}-{piece.end} is outside {row.transcript_id!r} (0-{len(text)})"
+            )
+        words = whole_words(text, piece.start, piece.end)
+        if words is None:
+            raise CoderError(f"span {piece.start}-{piece.end} holds no words", "choose a span with text")
         store.get_code(piece.code)
-    return tuple(edit)
+        pieces.append(replace(piece, start=words[0], end=words[1]))
+    return tuple(pieces)
 
 
 def parse_edit(value: str) -> Piece:

@@ -25,6 +25,7 @@ tables' cells and lines are made in ``coder.tui.widgets.agreement_table``.
 | l | code or theme level |
 | c | next pair of coders (when more than two coders have coded) |
 | r | compute again |
+| P | codes by name, or by their place in the tree |
 | esc | back one view (closes the screen from the code table) |
 | q | close the screen |
 """
@@ -61,6 +62,7 @@ from coder.tui.widgets.agreement_table import (
     trimmed,
     worst_first,
 )
+from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -90,6 +92,9 @@ class AgreementScreen(Screen[None]):
     """Agreement per code between two coders, worst first; ⏎ drills down to the disagreeing quotes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("escape", "back", "back"),
+        Binding("q", "close", "close", show=False),
         Binding("enter", "open_code", "disagreements", key_display="⏎", priority=True),
         Binding("enter", "open_disagreement", "in context", key_display="⏎", priority=True),
         Binding("n", "step(1)", "next"),
@@ -98,8 +103,9 @@ class AgreementScreen(Screen[None]):
         Binding("l", "toggle_level", "code / theme"),
         Binding("c", "next_pair", "other coders"),
         Binding("r", "refresh", "compute again", show=False),
-        Binding("escape", "back", "back"),
-        Binding("q", "close", "close", show=False),
+        Binding(
+            "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -151,6 +157,7 @@ class AgreementScreen(Screen[None]):
         self.rows: list[Row] = []
         self.code: Row | None = None
         self.disagreeing: list[Row] = []
+        self.labels = CodeLabels(self.store.codebook())
 
     def compose(self) -> ComposeResult:
         yield TitleBar(f"coder · {self.store.get_setting('name', '') or self.store.root.name} · agreement")
@@ -250,7 +257,7 @@ class AgreementScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#ag-codes")
     def _code_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows):
-            self.query_one("#ag-detail", Static).update(code_detail(self.rows[event.cursor_row]))
+            self.query_one("#ag-detail", Static).update(code_detail(self._named(self.rows[event.cursor_row])))
 
     @on(DataTable.RowSelected, "#ag-codes")
     def _code_clicked(self) -> None:
@@ -282,7 +289,7 @@ class AgreementScreen(Screen[None]):
         self.code = self.rows[table.cursor_row]
         self.disagreeing = []
         fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, [])
-        self.query_one("#ag-code-heading", Static).update(f"{self.code['code']} — finding disagreements…")
+        self.query_one("#ag-code-heading", Static).update(f"{self._label()} — finding disagreements…")
         self.view = "disagreements"
         self._disagreements_worker((self.coders, self.unit, self.code["code_id"]))
 
@@ -328,6 +335,28 @@ class AgreementScreen(Screen[None]):
         else:
             self.action_close()
 
+    def action_toggle_paths(self) -> None:
+        """Show codes by name, or by their place in the tree."""
+        self.labels.paths = not self.labels.paths
+        if self.report is not None:
+            row = self.query_one("#ag-codes", DataTable).cursor_row
+            self._show_report(self.report)
+            self.query_one("#ag-codes", DataTable).move_cursor(row=row)
+        table = self.query_one("#ag-disagreements", DataTable)
+        row = table.cursor_row
+        if self.code is not None and self.view != "codes":
+            self._show_disagreements(self.disagreeing)
+            table.move_cursor(row=row)
+        if self.view == "context" and 0 <= row < len(self.disagreeing):
+            self._show_context(self.disagreeing[row])
+
+    def _named(self, row: Row) -> Row:
+        """A code row as shown: its code by name (or name path), never by id."""
+        return {**row, "code": self.labels(row["code_id"])}
+
+    def _label(self) -> str:
+        return self.labels(self.code["code_id"]) if self.code else ""
+
     def action_close(self) -> None:
         """Close the agreement screen."""
         if len(self.app.screen_stack) > 1:
@@ -355,9 +384,13 @@ class AgreementScreen(Screen[None]):
         self.query_one("#ag-overall", Static).update(overall_line(report))
         table = self.query_one("#ag-codes", DataTable)
         colours = self.app.get_css_variables()
-        cells = [code_cells(row, colours) for row in self.rows]
+        cells = [code_cells(self._named(row), colours) for row in self.rows]
         fill_table(table, CODE_COLUMNS, cells, [row["code_id"] for row in self.rows])
-        detail = code_detail(self.rows[0]) if self.rows else Content("No code was applied by either coder.")
+        detail = (
+            code_detail(self._named(self.rows[0]))
+            if self.rows
+            else Content("No code was applied by either coder.")
+        )
         self.query_one("#ag-detail", Static).update(detail)
         if self.rows:
             table.move_cursor(row=0)
@@ -374,14 +407,14 @@ class AgreementScreen(Screen[None]):
         count = f"{len(rows)} disagreeing {self.unit}{'s' if len(rows) != 1 else ''}"
         a, b = self.coders
         self.query_one("#ag-code-heading", Static).update(
-            f"{self.code['code']} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
+            f"{self._label()} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
             f"both {self.code['n_both']})" + ("" if rows else " · the two coders agree on every unit")
         )
 
     def _show_context(self, row: Row) -> None:
         assert self.code is not None and self.coders is not None
         ctx = unit_context(self.store, self.coders, row, self.unit)
-        heading = f"{row['transcript']} · {self.unit} {row['unit'] + 1} of {ctx.total} · {self.code['code']}"
+        heading = f"{row['transcript']} · {self.unit} {row['unit'] + 1} of {ctx.total} · {self._label()}"
         self.query_one("#ag-context-heading", Static).update(heading)
         parts: list[str | tuple[str, str]] = []
         for speaker, text, here in ctx.lines:
@@ -397,5 +430,5 @@ class AgreementScreen(Screen[None]):
             box.set_class(not applied, "-missing")
             box.border_title = f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
             self.query_one(f"#ag-{side}-body", Static).update(
-                side_lines(self.unit, self.code["code"], codes, codings)
+                side_lines(self.unit, self.code["code"], codes, codings, self.labels)
             )

@@ -20,6 +20,7 @@ status line says "✓ saved" only once the service has returned.
 | g / G | next / previous uncoded respondent sentence |
 | d | mark the transcript done (again to undo) |
 | u, ctrl+z / ctrl+y | undo / redo |
+| b | show or hide the code tree (folded away below 110 columns) |
 | q | back to the transcripts |
 """
 
@@ -97,6 +98,7 @@ class CodingScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "undo", tooltip="undo the last action"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="redo"),
         Binding("q", "back", "back", show=False, tooltip="back to the transcripts"),
+        Binding("b", "toggle_tree", "codebook", show=False, tooltip="show or hide the code tree"),
     ]
 
     def __init__(self, ctx: TuiContext, transcript_id: str, span: tuple[int, int] | None = None) -> None:
@@ -311,6 +313,17 @@ class CodingScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the transcripts."""
         self.dismiss()
+
+    def action_toggle_tree(self) -> None:
+        """Show or hide the code tree (hidden by default below 110 columns)."""
+        pane = self.query_one(CodebookPane)
+        shown = pane.display
+        self.set_class(not shown, "-tree-shown")
+        self.set_class(shown, "-tree-hidden")
+        if shown:
+            self.query_one(TranscriptView).focus()
+        else:
+            self.query_one(CodeTree).focus()
 
     # -- doing things ----------------------------------------------------------------------
 

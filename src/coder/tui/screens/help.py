@@ -6,6 +6,7 @@ the app's), so it cannot drift from what the keys really do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -67,8 +68,21 @@ def sections_for(screen: Screen[Any], app: App[Any]) -> list[Section]:
 
 
 def _title(kind: type[DOMNode]) -> str:
-    doc = (kind.__doc__ or kind.__name__).strip().splitlines()[0]
-    return f"{kind.__name__} — {doc}"
+    doc = (kind.__doc__ or "").strip().splitlines()
+    name = screen_name(kind)
+    return f"{name} — {doc[0]}" if doc else name
+
+
+def screen_name(kind: type[DOMNode]) -> str:
+    """What a user calls a screen or widget: ``HomeScreen`` -> "Home screen".
+
+    A class may say it itself with a ``HELP_TITLE`` attribute.
+    """
+    own = getattr(kind, "HELP_TITLE", None)
+    if isinstance(own, str):
+        return own
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", kind.__name__)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else kind.__name__
 
 
 class HelpScreen(ModalScreen[None]):

@@ -33,10 +33,13 @@ from coder.services.finding import TranscriptRow
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
 from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
+from coder.tui.widgets.agreement_table import trimmed
 from coder.tui.widgets.code_tree import code_colors
 from coder.tui.widgets.status import TitleBar
 
 BAR_WIDTH = 10
+# transcript, words, my progress, codings and done, with cell padding and the scrollbar.
+FIXED_COLUMNS = 10 + 6 + (BAR_WIDTH + 8) + 7 + 4 + 2 * 6 + 2
 
 
 def progress_bar(done: int, total: int) -> Text:
@@ -158,7 +161,7 @@ class HomeScreen(Screen[None]):
             if finding.row_matches(row, query):
                 table.add_row(
                     Text(row.id, style="bold"),
-                    " · ".join(row.attributes.values()),
+                    trimmed(" · ".join(row.attributes.values()), self._attributes_width()),
                     Text(f"{row.words:,}", justify="right"),
                     progress_bar(row.coded_sentences, row.sentences),
                     Text(str(row.codings), justify="right"),
@@ -167,6 +170,14 @@ class HomeScreen(Screen[None]):
                 )
         if table.row_count:
             table.move_cursor(row=min(current, table.row_count - 1))
+
+    def _attributes_width(self) -> int:
+        """What the attributes column may take so that every other column stays whole."""
+        return max(12, self.size.width - FIXED_COLUMNS) if self.size.width else 60
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self._fill(self.query_one("#home-filter", Input).value)
 
     def _fill_codes(self) -> None:
         table = self.query_one("#codes", DataTable)

@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 def matches(row: dict[str, Any], query: str) -> bool:
     """Whether an entry's action, actor or target contains ``query`` (case-insensitive)."""
     q = query.strip().casefold()
-    return not q or any(q in str(row[k]).casefold() for k in ("action", "actor", "target"))
+    return not q or any(q in str(row[k]).casefold() for k in ("action", "actor", "target", "what"))
 
 
 def _pretty(value: Any) -> str:
+    """Indented JSON of a before/after value ("—" for none)."""
     return "—" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
@@ -49,10 +50,11 @@ class LogScreen(Screen[None]):
     """The project's audit log, newest first, filterable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "filter", key_display="/"),
-        Binding("r", "reload", "read again"),
+        # First, so that a narrow footer never hides how to leave.
         Binding("escape", "leave", "back", show=False),
         Binding("q", "close", "close"),
+        Binding("slash", "filter", "filter", key_display="/"),
+        Binding("r", "reload", "read again"),
     ]
 
     DEFAULT_CSS = """
@@ -80,7 +82,7 @@ class LogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#log-filter", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))
-        self.query_one(DataTable).add_columns("when", "who", "action", "target", "after")
+        self.query_one(DataTable).add_columns("when", "who", "action", "what", "after")
         self.action_reload()
         self.query_one(DataTable).focus()
 
@@ -100,7 +102,7 @@ class LogScreen(Screen[None]):
             row = self.shown[event.cursor_row]
             detail = self.query_one("#log-detail")
             detail.border_title = (
-                f"#{row['id']} {row['action']} {row['target']} · {row['actor']} · {row['at']}"
+                f"#{row['id']} {row['action']} {row['what'] or row['target']} · {row['actor']} · {row['at']}"
             )
             body = f"before:\n{_pretty(row['before'])}\n\nafter:\n{_pretty(row['after'])}"
             self.query_one("#log-detail-body", Static).update(body)
@@ -134,6 +136,10 @@ class LogScreen(Screen[None]):
         table.clear()
         for r in self.shown:
             table.add_row(
-                r["at"].replace("T", " ")[:19], r["actor"], r["action"], r["target"], summary(r["after"], 60)
+                r["at"].replace("T", " ")[:19],
+                r["actor"],
+                r["action"],
+                r["what"] or r["target"],
+                summary(r["after"], 60),
             )
         self.query_one(TitleBar).set_right(f"{len(self.shown)} of {len(self.rows)} entries")

@@ -46,6 +46,7 @@ from coder.services import alignment
 from coder.services import codebook as codes_service
 from coder.services.integrity import backup_before
 from coder.storage import Store
+from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ class MergeScreen(Screen[None]):
     """Coder-added codes and merge suggestions; keys merge, rename, move, redefine, delete."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("q,escape", "close", "close"),
         Binding("m", "merge(False)", "merge"),
         Binding("M", "merge(True)", "merge other way", key_display="M"),
         Binding("k", "keep", "keep separate"),
@@ -121,7 +124,6 @@ class MergeScreen(Screen[None]):
         Binding("x", "delete", "delete"),
         Binding("u", "undo", "undo", tooltip="undo the last merge or edit of this screen"),
         Binding("f5", "rank", "rank again", show=False),
-        Binding("q,escape", "close", "close"),
     ]
 
     DEFAULT_CSS = """
@@ -157,7 +159,7 @@ class MergeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#mg-added", DataTable).add_columns(
-            "code", "name", "added by", "codings", "definition"
+            "code", "place in the tree", "added by", "codings", "definition"
         )
         self.query_one("#mg-suggestions", DataTable).add_columns("score", "merge", "into", "why")
         self._load()
@@ -168,12 +170,17 @@ class MergeScreen(Screen[None]):
     def _load(self) -> None:
         """Re-read the added codes and rank the suggestions again."""
         self.added = alignment.added_codes(self.store)
+        labels = CodeLabels(self.store.codebook(), paths=True)
         table = self.query_one("#mg-added", DataTable)
         table.clear()
         for row in self.added:
             counts = ", ".join(f"{k} {v}" for k, v in row["codings"].items()) or "—"
             table.add_row(
-                row["path"], row["name"], row["created_by"] or "", counts, _trim(row["description"], 50)
+                row["name"],
+                labels(row["code"]),
+                row["created_by"] or "",
+                counts,
+                _trim(row["description"], 50),
             )
         self.query_one("#mg-suggestions-heading", Static).update("Suggested merges, best first — ranking…")
         self._rank_worker(alignment.suggestion_inputs(self.store))
@@ -215,7 +222,8 @@ class MergeScreen(Screen[None]):
             ]
             text = "\n".join(lines) + f"\n{' · '.join(r.text for r in suggestion.reasons)}"
         elif code is not None:
-            text = f"{code.name} ({code.id}), added by {code.created_by}: {code.description or '(no definition)'}"
+            place = CodeLabels(self.store.codebook(), paths=True)(code.id)
+            text = f"{place}, added by {code.created_by}: {code.description or '(no definition)'}"
         else:
             text = ""
         self.query_one("#mg-detail", Static).update(text)
@@ -385,7 +393,7 @@ class MergeScreen(Screen[None]):
 
 
 def _label(code: Code) -> Text:
-    text = Text(code.id, style="bold")
+    text = Text(code.name, style="bold")
     text.append(f" ({code.created_by})" if code.origin == "coder" else " (concept)", style="dim")
     return text
 

@@ -17,11 +17,13 @@ on mount and refreshed from the store after each decision.
 | a / b | accept coder A's / coder B's codings |
 | 2 | accept both |
 | n | accept neither |
-| e | adjust: one coding with a span and code of your own |
+| e | adjust: select a passage as on the coding screen, and name the code |
 | m | write a note (⏎ keeps it, and updates a decided one) |
 | → / ← (or j / k) | next / previous disagreement |
 | ] | next open disagreement |
 | u | take the decision back (open again) |
+| P | codes by name, or by their place in the tree |
+| r | build or update the consensus layer from the coders present |
 | q / esc | close the screen |
 """
 
@@ -32,17 +34,21 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from coder.errors import CoderError
 from coder.reconcile import Piece, ReviewItem, Side
-from coder.services.reconcile import decide, reopen, review_queue
+from coder.services.reading import load_doc
+from coder.services.reconcile import build_layer, decide, layer_pairs, reopen, review_queue
 from coder.storage import Store
+from coder.tui.screens.adjust import AdjustDialog
+from coder.tui.screens.dialogs import ChoiceDialog
+from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -63,6 +69,28 @@ def default_layer(store: Store) -> str:
     return next((name for name in layers if store.review_items(name)), "final")
 
 
+def shown_span(item: ReviewItem) -> tuple[int, int]:
+    """The passage a decision is about: the lead's own span once adjusted, else the disagreement's."""
+    if item.choice == "edit" and item.result:
+        return min(p.start for p in item.result), max(p.end for p in item.result)
+    return item.start, item.end
+
+
+def empty_hint(store: Store, layer: str) -> str:
+    """What to do when the layer has no disagreements, with the project's real coder names."""
+    pairs = layer_pairs(store, layer)
+    if not pairs:
+        return f"No disagreements in {layer!r}: it needs two coders who have coded."
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        return (
+            f"No disagreements in {layer!r} yet. Press r to build it from {a} and {b} "
+            f"(the same as coder reconcile --coders {a},{b} --into {layer})."
+        )
+    coders = ", ".join(dict.fromkeys(name for pair in pairs for name in pair))
+    return f"No disagreements in {layer!r} yet. Press r to build it from two of {coders}."
+
+
 def first_open(items: list[ReviewItem], after: int = -1) -> int | None:
     """Index of the first open disagreement after position ``after`` (wrapping round)."""
     order = list(range(after + 1, len(items))) + list(range(0, after + 1))
@@ -79,52 +107,13 @@ def context_span(store: Store, item: ReviewItem) -> tuple[int, int]:
     return min(sentences[lo].start, item.start), max(sentences[hi].end, item.end)
 
 
-class EditDialog(ModalScreen[Piece | None]):
-    """Adjust a decision: one coding with the span and code the lead chooses."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
-    DEFAULT_CSS = """
-    EditDialog { align: center middle; }
-    EditDialog > Vertical {
-        width: 70; height: auto; border: round $accent; background: $surface; padding: 0 1;
-    }
-    EditDialog .error { color: $error; }
-    """
-
-    def __init__(self, start: int, end: int, code: str) -> None:
-        super().__init__()
-        self.start, self.end, self.code = start, end, code
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = "Adjust span and code"
-            box.border_subtitle = "⏎ save · esc cancel"
-            yield Label("Code id")
-            yield Input(self.code, id="edit-code")
-            yield Label("Start and end (characters)")
-            yield Input(f"{self.start}-{self.end}", id="edit-span")
-            yield Label("", classes="error")
-
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        code = self.query_one("#edit-code", Input).value.strip()
-        start, _, end = self.query_one("#edit-span", Input).value.partition("-")
-        try:
-            piece = Piece(int(start), int(end), code)
-        except ValueError:
-            self.query_one(".error", Label).update("Give the span as START-END, e.g. 120-180.")
-            return
-        self.dismiss(piece if code else None)
-
-    def action_cancel(self) -> None:
-        """Close without a change."""
-        self.dismiss(None)
-
-
 class ReviewScreen(Screen[None]):
     """The disagreements of a consensus layer, one at a time, decided with one key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("escape", "leave", "back", show=False),
+        Binding("q", "close", "close"),
         Binding("a", "decide('a')", "accept A"),
         Binding("b", "decide('b')", "accept B"),
         Binding("2", "decide('both')", "both"),
@@ -135,8 +124,10 @@ class ReviewScreen(Screen[None]):
         Binding("left,k", "step(-1)", "previous", key_display="←"),
         Binding("right_square_bracket", "next_open", "next open", key_display="]"),
         Binding("u", "reopen", "undo decision"),
-        Binding("escape", "leave", "back", show=False),
-        Binding("q", "close", "close"),
+        Binding(
+            "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
+        ),
+        Binding("r", "build", "build layer", tooltip="build or update the consensus layer (coder reconcile)"),
     ]
 
     DEFAULT_CSS = """
@@ -171,6 +162,7 @@ class ReviewScreen(Screen[None]):
         self.actor = coder or (None if isinstance(source, Store) else source.coder) or "lead"
         self.review_layer = layer or default_layer(self.store)
         self.items: list[ReviewItem] = []
+        self.labels = CodeLabels(self.store.codebook())
 
     def compose(self) -> ComposeResult:
         yield TitleBar(
@@ -185,12 +177,15 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.items = review_queue(self.store, self.review_layer)
         self.query_one("#rv-note", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))
+        self._load()
+
+    def _load(self) -> None:
+        """Read the queue; show the first open disagreement, or say how to fill the queue."""
+        self.items = review_queue(self.store, self.review_layer)
+        self.refresh_bindings()
         if not self.items:
-            self.query_one("#rv-heading", Static).update(
-                f"No disagreements in {self.review_layer!r}. Build the layer first: coder reconcile --coders A,B --into {self.review_layer}"
-            )
+            self.query_one("#rv-heading", Static).update(empty_hint(self.store, self.review_layer))
             return
         start = first_open(self.items)
         self.set_reactive(ReviewScreen.position, start if start is not None else 0)
@@ -244,12 +239,16 @@ class ReviewScreen(Screen[None]):
         item = self.current
         if item is None:
             return
-        code = (item.result or item.items)[0].code if (item.result or item.items) else ""
-        self.app.push_screen(EditDialog(item.start, item.end, code), self._edited)
+        pieces = item.result if item.choice == "edit" and item.result else item.items
+        start, end = (pieces[0].start, pieces[0].end) if item.choice == "edit" else (item.start, item.end)
+        code = pieces[0].code if pieces else ""
+        doc = load_doc(self.store, item.transcript_id)
+        self.app.push_screen(AdjustDialog(doc, start, end, self.store.codebook(), code), self._edited)
 
     def _edited(self, piece: Piece | None) -> None:
+        # Stays on the adjusted disagreement, so the lead sees the span that was stored.
         if piece is not None:
-            self._decide("edit", advance=True, edit=[piece])
+            self._decide("edit", advance=False, edit=[piece])
 
     def action_note(self) -> None:
         """Write the note for this decision."""
@@ -273,6 +272,38 @@ class ReviewScreen(Screen[None]):
         item = self.current
         if item is not None and item.status == "decided":
             self._replace(reopen(self.store, item.id, self.actor))
+
+    def action_toggle_paths(self) -> None:
+        """Show codes by name, or by their place in the tree."""
+        self.labels.paths = not self.labels.paths
+        self._show()
+
+    def action_build(self) -> None:
+        """Build or update the consensus layer, as ``coder reconcile`` does, then review it."""
+        pairs = layer_pairs(self.store, self.review_layer)
+        if not pairs:
+            self.notify("A consensus layer needs two coders who have coded.", severity="warning")
+        elif len(pairs) == 1:
+            self._build(pairs[0])
+        else:
+            choices = [(f"{a},{b}", f"{a} and {b}") for a, b in pairs]
+            question = f"Build {self.review_layer!r} from which two coders?"
+            self.app.push_screen(
+                ChoiceDialog(question, choices),
+                lambda key: self._build(tuple(key.split(","))) if key else None,
+            )
+
+    def _build(self, coders: tuple[str, ...]) -> None:
+        try:
+            report = build_layer(self.store, (coders[0], coders[1]), self.review_layer, self.actor)
+        except CoderError as exc:
+            self.notify(exc.message + (f" — {exc.hint}" if exc.hint else ""), severity="error")
+            return
+        queue = report["disagreements"]
+        self.notify(
+            f"{self.review_layer}: {report['agreed']} agreed, {queue['total']} disagreements ({queue['open']} open)"
+        )
+        self._load()
 
     def action_leave(self) -> None:
         """Leave the note line, or close the screen."""
@@ -318,10 +349,12 @@ class ReviewScreen(Screen[None]):
         item = self.current
         if item is None:
             return
+        self.labels = CodeLabels(self.store.codebook(), self.labels.paths)
         self.query_one(TitleBar).set_right(self.progress)
         self.query_one("#rv-heading", Static).update(self._heading(item))
         self.query_one("#rv-context-body", Static).update(self._passage(item))
-        self.query_one("#rv-context").border_title = f"{item.transcript_id} · chars {item.start}–{item.end}"
+        lo, hi = shown_span(item)
+        self.query_one("#rv-context").border_title = f"{item.transcript_id} · chars {lo}–{hi}"
         sides: tuple[Side, Side] = ("a", "b")
         for side, name in zip(sides, item.coders, strict=True):
             box = self.query_one(f"#rv-side-{side}")
@@ -337,7 +370,7 @@ class ReviewScreen(Screen[None]):
             return Content.assemble(
                 (f"#{item.id} open", "bold $warning"), "  a · b · 2 both · n neither · e adjust"
             )
-        pieces = ", ".join(f"{p.code} {p.start}–{p.end}" for p in item.result) or "nothing"
+        pieces = ", ".join(f"{self.labels(p.code)} {p.start}–{p.end}" for p in item.result) or "nothing"
         return Content.assemble(
             (f"#{item.id} {CHOICE_LABELS.get(item.choice or '', item.choice or '')}", "bold $success"),
             f" by {item.decided_by} → {self.review_layer}: {pieces}",
@@ -346,22 +379,20 @@ class ReviewScreen(Screen[None]):
     def _passage(self, item: ReviewItem) -> Content:
         text = self.store.get_transcript(item.transcript_id).text
         lo, hi = context_span(self.store, item)
+        start, end = shown_span(item)
+        lo, hi = min(lo, start), max(hi, end)
         return Content.assemble(
-            (text[lo : item.start], "$text-muted"),
-            (text[item.start : item.end], "bold on $accent 35%"),
-            (text[item.end : hi], "$text-muted"),
+            (text[lo:start], "$text-muted"),
+            (text[start:end], "bold on $accent 35%"),
+            (text[end:hi], "$text-muted"),
         )
 
     def _side(self, item: ReviewItem, side: Side) -> Content:
         text = self.store.get_transcript(item.transcript_id).text
-        book = self.store.codebook()
-        known = book.by_id()
         parts: list[str | tuple[str, str]] = []
         for coding in item.side(side):
-            name = known[coding.code].name if coding.code in known else coding.code
-            path = book.path(coding.code) if coding.code in known else coding.code
-            parts.append((f"● {name}", "bold"))
-            parts.append((f"  {path} · chars {coding.start}–{coding.end}\n", "$text-muted"))
+            parts.append((f"● {self.labels(coding.code)}", "bold"))
+            parts.append((f"  chars {coding.start}–{coding.end}\n", "$text-muted"))
             parts.append(f"  “{' '.join(text[coding.start : coding.end].split())}”\n")
             if coding.memo:
                 parts.append((f"  memo: {coding.memo}\n", "italic"))

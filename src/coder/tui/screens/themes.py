@@ -118,13 +118,14 @@ class ThemesScreen(Screen[None]):
     """Quotes per theme in code-tree order, with the survey items linked to each code."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that a narrow footer never hides how to leave.
+        Binding("escape", "close", "close"),
+        Binding("q", "close", "close", show=False),
         Binding("enter", "open_quote", "open in transcript", key_display="⏎"),
         Binding("k", "toggle_key", "key quotes only"),
         Binding("x", "toggle_context", "question"),
         Binding("c", "next_layer", "other layer"),
         Binding("r", "reload", "read again", show=False),
-        Binding("escape", "close", "close"),
-        Binding("q", "close", "close", show=False),
     ]
 
     DEFAULT_CSS = """

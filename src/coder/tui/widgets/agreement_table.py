@@ -11,7 +11,7 @@ taken right after filling shows every column whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -58,14 +58,18 @@ def trimmed(text: str, width: int = TEXT_WIDTH) -> str:
 
 
 def short_path(path: str, width: int = CODE_WIDTH) -> str:
-    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays."""
-    parts = path.split("/")
+    """A code path that fits ``width``: leading themes become ``…/``, the code's own name stays.
+
+    Name paths ("Werk › Huisbezoek") are shortened the same way ("… › Huisbezoek").
+    """
+    sep = " › " if " › " in path else "/"
+    parts = path.split(sep)
     if len(path) <= width or len(parts) == 1:
         return trimmed(path, width)
     parts.pop(0)
-    while len(parts) > 1 and len("…/" + "/".join(parts)) > width:
+    while len(parts) > 1 and len("…" + sep + sep.join(parts)) > width:
         parts.pop(0)
-    return trimmed("…/" + "/".join(parts), width)
+    return trimmed("…" + sep + sep.join(parts), width)
 
 
 def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str, str]]:
@@ -148,18 +152,27 @@ def code_detail(row: Row) -> Content:
     )
 
 
-def side_lines(unit: str, path: str, codes: list[str], codings: list[tuple[str, int, int, str]]) -> Content:
+def side_lines(
+    unit: str,
+    path: str,
+    codes: list[str],
+    codings: list[tuple[str, int, int, str]],
+    label: Callable[[str], str] = str,
+) -> Content:
     """One coder's side of a disagreement in context: the codes on the unit, the codings on it.
 
     ``path`` is the code at issue; it and the codes below it are marked.
+    ``label`` names a code (id path) as the screen shows it.
     """
     parts: list[str | tuple[str, str]] = [(f"codes on this {unit}\n", "bold")]
-    for code in codes or ["(none)"]:
+    for code in codes:
         hit = code == path or code.startswith(path + "/")
-        parts.append((f"  {'▶' if hit else '·'} {code}\n", "bold $accent" if hit else ""))
+        parts.append((f"  {'▶' if hit else '·'} {label(code)}\n", "bold $accent" if hit else ""))
+    if not codes:
+        parts.append("  · (none)\n")
     parts.append(("\ncodings overlapping it\n", "bold"))
     for code, start, end, text in codings:
-        parts.append((f"  {code}", "bold"))
+        parts.append((f"  {label(code)}", "bold"))
         parts.append((f"  chars {start}–{end}\n", "dim"))
         parts.append((f"    “{trimmed(text, 60)}”\n", "italic"))
     if not codings:

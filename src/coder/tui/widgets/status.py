@@ -41,10 +41,9 @@ class TitleBar(Widget):
         self.set_reactive(TitleBar.right, right)
 
     def render(self) -> Text:
-        """Left part, then the right part flush right (the left is cut first)."""
+        """Left part, then the right part flush right; when they do not fit, middle parts go first."""
         width = self.size.width
-        right = self.right[: max(0, width - 12)]
-        left = self.left[: max(0, width - len(right) - 2)]
+        left, right = fit_parts(self.left, self.right, width - 2)
         text = Text(left, style=self.get_component_rich_style("title-bar--left"))
         text.append(" " * max(1, width - len(left) - len(right)))
         text.append(right, style=self.get_component_rich_style("title-bar--right"))
@@ -53,6 +52,33 @@ class TitleBar(Widget):
     def set_right(self, text: str) -> None:
         """Change the right-hand context (transcript, progress)."""
         self.right = text
+
+
+def _shorter(parts: list[str]) -> bool:
+    """Drop the part before the last (the least telling), if there is one to drop."""
+    if len(parts) < 3:
+        return False
+    del parts[-2]
+    return True
+
+
+def fit_parts(left: str, right: str, width: int) -> tuple[str, str]:
+    """``left`` and ``right`` (" · "-separated parts) shortened to fit ``width`` together.
+
+    Whole parts are dropped from the middle of each side — the first part
+    (what this is) and the last (who, or the progress) stay — before any text
+    is cut, so a title never ends mid-word against its neighbour.
+    """
+    lparts, rparts = left.split(" · "), right.split(" · ") if right else []
+    sep = " · "
+    while len(sep.join(lparts)) + len(sep.join(rparts)) > width:
+        if not (_shorter(lparts) or _shorter(rparts)):
+            break
+    left, right = sep.join(lparts), sep.join(rparts)
+    if len(left) + len(right) > width:
+        right = right[: max(0, width - 12)]
+        left = left[: max(0, width - len(right))]
+    return left, right
 
 
 class DefinitionStrip(Static):
@@ -73,7 +99,7 @@ class DefinitionStrip(Static):
         """Show ``code``'s definition (nothing for None)."""
         if code is None:
             self.text = Text(
-                "No code on this selection. ⏎ or c applies one · n adds your own · ? shows every key"
+                "No code on this selection. ⏎ or c applies one · n adds your own · b code tree · ? every key"
             )
             return
         text = Text(code.name, style="bold")

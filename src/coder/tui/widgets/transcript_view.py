@@ -249,8 +249,14 @@ class TranscriptView(ScrollView, can_focus=True):
         self._margin = place_margin(self._layout, self._codings.values())
         self.virtual_size = Size(width, len(self._layout))
         if self.selection is not None:
+            # The new virtual size limits scrolling only once it is laid out: scroll again then.
             self._scroll_to_head(self.selection)
+            self.call_after_refresh(self._scroll_to_selection)
         self.refresh()
+
+    def _scroll_to_selection(self) -> None:
+        if self.selection is not None:
+            self._scroll_to_head(self.selection)
 
     def _scroll_to_head(self, sel: Selection) -> None:
         if not len(self._layout):
