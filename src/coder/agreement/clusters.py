@@ -60,10 +60,10 @@ def block_length(n_units: int, unit_sets: Sequence[npt.ArrayLike]) -> int:
     for unit_set_ in unit_sets:
         arr = np.asarray(unit_set_, dtype=np.int64)
         if arr.size:
-            units += arr.size
+            units += int(arr.size)
             runs += 1 + int((np.diff(arr) != 1).sum())
     passage = units / runs if runs else 1.0
-    return max(1, math.ceil(n_units ** (1 / 3)), math.ceil(2 * passage))
+    return int(max(1, math.ceil(n_units ** (1 / 3)), math.ceil(2 * passage)))
 
 
 def block_clusters(offsets: Sequence[int], n_units: int, length: int) -> IntArray:
