@@ -12,8 +12,8 @@ Timed, best of ``--repeat``, in the same run:
 
 * **coder**: ``coder -p P agreement --coders anna,bram --json`` as a separate
   process (start-up, database read, unit overlap, roll-up, every measure for
-  every code, pooled row, JSON), with the span measures (default) and with
-  ``--no-spans``, and with ``--ci 1000`` (cluster bootstrap over transcripts);
+  every code, pooled row, JSON); also with the span measures (``--spans``)
+  and with ``--ci 1000`` (cluster bootstrap over transcripts);
 * **in process**: the same report by ``agreement_report`` in this process
   and ``json.dumps`` (no interpreter start-up or imports);
 * **read**: reading both coders' codings and the sentence bounds from SQLite
@@ -223,11 +223,9 @@ def main() -> None:
         times = {
             "in process: agreement_report + JSON (spans on)": best_of(lambda: in_process(True), args.repeat),
             "in process: agreement_report + JSON (no spans)": best_of(lambda: in_process(False), args.repeat),
-            "coder agreement --json (spans on)": best_of(lambda: run_coder(root), args.repeat),
-            "coder agreement --json --no-spans": best_of(lambda: run_coder(root, "--no-spans"), args.repeat),
-            "coder agreement --json --ci 1000": best_of(
-                lambda: run_coder(root, "--no-spans", "--ci", "1000"), 1
-            ),
+            "coder agreement --json": best_of(lambda: run_coder(root), args.repeat),
+            "coder agreement --json --spans": best_of(lambda: run_coder(root, "--spans"), args.repeat),
+            "coder agreement --json --ci 1000": best_of(lambda: run_coder(root, "--ci", "1000"), 1),
             "read: codings + sentence bounds from SQLite": best_of(read, args.repeat),
             "python start-up + import coder.cli": best_of(
                 lambda: subprocess.run([sys.executable, "-c", "import coder.cli"], check=True), args.repeat
@@ -237,7 +235,7 @@ def main() -> None:
         t0 = time.perf_counter()
         ref = reference(a, b)
         times["(a) krippendorff.alpha, 300 codes (no scaling)"] = time.perf_counter() - t0
-        ours = {r["code_id"]: r["krippendorff_alpha"] for r in run_coder(root, "--no-spans")["codes"]}
+        ours = {r["code_id"]: r["krippendorff_alpha"] for r in run_coder(root)["codes"]}
         floor_values = numpy_floor(a, b)
         diff_ref = max(abs(ours[c] - ref[j]) for j, c in enumerate(codes))
         diff_floor = max(abs(ours[c] - floor_values[j]) for j, c in enumerate(codes))
@@ -247,11 +245,13 @@ def main() -> None:
             times["(b) numpy dense closed form, 300 codes"]
             + times["read: codings + sentence bounds from SQLite"]
         )
-        print("| what | seconds | coder (spans on) ÷ this | coder --no-spans ÷ this |\n|---|---:|---:|---:|")
-        whole, lean = times["coder agreement --json (spans on)"], times["coder agreement --json --no-spans"]
+        print("| what | seconds | `coder agreement --json` ÷ this |\n|---|---:|---:|")
+        whole = times["coder agreement --json"]
         for name, seconds in times.items():
-            print(f"| {name} | {seconds:.3f} | {whole / seconds:.2f} | {lean / seconds:.2f} |")
-        print(f"| numpy floor + SQLite read | {floor:.3f} | {whole / floor:.2f} | {lean / floor:.2f} |")
+            print(f"| {name} | {seconds:.3f} | {whole / seconds:.2f} |")
+        print(f"| numpy floor + SQLite read | {floor:.3f} | {whole / floor:.2f} |")
+        inside = times["in process: agreement_report + JSON (no spans)"]
+        print(f"\nin process, no spans, ÷ (numpy floor + SQLite read): {inside / floor:.2f}")
         print(
             f"\nlargest |alpha difference|: coder vs krippendorff {diff_ref:.1e}, coder vs numpy floor {diff_floor:.1e}"
         )

@@ -47,7 +47,7 @@ from coder.services.agreement_summary import (
     overall_summary,
 )
 from coder.storage import Store
-from coder.units import nonspace_prefix, touched_units
+from coder.units import nonspace_prefix, touched_pairs
 
 Level = Literal["code", "theme"]
 UNIT_KINDS = ("sentence", "turn")
@@ -101,8 +101,9 @@ def collect_units(
     code_map: Mapping[str, str] | None = None,
     level: Level = "code",
     transcripts: Iterable[str] | None = None,
+    with_spans: bool = True,
 ) -> UnitData:
-    """Build the units and both coders' direct unit sets per code."""
+    """Build the units and both coders' direct unit sets per code (and character spans, ``with_spans``)."""
     if unit not in UNIT_KINDS:
         raise CoderError(f"unknown unit {unit!r}", "use sentence or turn")
     known = {c["name"] for c in store.coders()}
@@ -122,8 +123,9 @@ def collect_units(
     for tid in common:
         offsets[tid] = total
         total += len(bounds.get(tid, []))
-    direct = tuple(_coder_units(s, common, bounds, texts, offsets, labels) for s in spans)
-    char_spans = tuple(_coder_spans(s, common, texts, labels) for s in spans)
+    prefixes = {tid: nonspace_prefix(texts[tid]) for tid in common}
+    direct = tuple(_coder_units(s, common, bounds, prefixes, offsets, labels) for s in spans)
+    char_spans = tuple(_coder_spans(s, common, texts, labels) if with_spans else {} for s in spans)
     begins = np.cumsum([0, *(len(texts[t]) for t in common)]).tolist()
     sections = tuple(pairwise(begins))
     return UnitData(common, offsets, total, direct, char_spans, sections)
@@ -133,25 +135,30 @@ def _coder_units(
     spans: list[tuple[str, int, int, str]],
     common: list[str],
     bounds: dict[str, list[tuple[int, int]]],
-    texts: dict[str, str],
+    prefixes: dict[str, NDArray[np.int64]],
     offsets: dict[str, int],
     labels: dict[str, str],
 ) -> dict[str, NDArray[np.int64]]:
+    """Per reported code, the sorted global indices of the units one coder's codings touch."""
     by_transcript: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for tid, start, end, code in spans:
         by_transcript[tid].append((start, end, labels.get(code, code)))
-    found: dict[str, list[NDArray[np.int64]]] = defaultdict(list)
+    names = sorted({code for tid in common for *_, code in by_transcript.get(tid, [])})
+    number = {code: i for i, code in enumerate(names)}
+    keys: list[NDArray[np.int64]] = []
+    total = sum(len(bounds.get(t, [])) for t in common) + 1
     for tid in common:
-        items = by_transcript.get(tid, [])
-        tb = bounds.get(tid, [])
+        items, tb = by_transcript.get(tid, []), bounds.get(tid, [])
         if not items or not tb:
             continue
-        starts = np.array([b[0] for b in tb], dtype=np.int64)
-        ends = np.array([b[1] for b in tb], dtype=np.int64)
-        hits = touched_units(nonspace_prefix(texts[tid]), starts, ends, [(s, e) for s, e, _ in items])
-        for (_, _, code), units in zip(items, hits, strict=True):
-            found[code].append(units + offsets[tid])
-    return {code: np.unique(np.concatenate(parts)) for code, parts in found.items()}
+        edges = np.asarray(tb, dtype=np.int64)
+        which, units = touched_pairs(prefixes[tid], edges[:, 0], edges[:, 1], [(s, e) for s, e, _ in items])
+        codes = np.array([number[c] for *_, c in items], dtype=np.int64)
+        keys.append(codes[which] * total + units + offsets[tid])
+    # One sort of (code, unit) keys instead of a unique per code; codes without any unit stay (empty).
+    merged = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    cuts = np.searchsorted(merged, np.arange(len(names) + 1, dtype=np.int64) * total)
+    return {code: merged[cuts[i] : cuts[i + 1]] - i * total for i, code in enumerate(names)}
 
 
 def _coder_spans(
@@ -206,8 +213,9 @@ def agreement_report(
     """
     if ci_by not in CI_BY:
         raise CoderError(f"unknown --ci-by {ci_by!r}", "use transcript, block or unit")
-    data = collect_units(store, coders, unit, code_map, level, transcripts)
+    data = collect_units(store, coders, unit, code_map, level, transcripts, with_spans=spans)
     codebook = store.codebook()
+    paths = {c.id: codebook.path(c.id) for c in codebook.codes}
     rolled = [rolled_up(d, codebook) for d in data.direct]
     pairs = _applied(rolled, codebook)
     direct_pairs = _applied(list(data.direct), None)
@@ -220,7 +228,7 @@ def agreement_report(
     code_rows = []
     for row in code_agreements(tables, intervals.codes if intervals else None):
         item = row.as_dict(lang)
-        item["code"] = codebook.path(row.code) if row.code in codebook.by_id() else row.code
+        item["code"] = paths.get(row.code, row.code)
         item["code_id"] = row.code
         if spans:
             item["span_jaccard"], item["u_alpha_2004"] = _span_stats(data, row.code, codebook)
@@ -244,7 +252,7 @@ def agreement_report(
         "transcripts": data.transcripts,
         "overall": overall_dict,
         "codes": code_rows,
-        "not_on_any_unit": [codebook.path(c) if c in codebook.by_id() else c for c in skipped],
+        "not_on_any_unit": [paths.get(c, c) for c in skipped],
     }
     if intervals:
         report["bootstrap"] = intervals.meta
