@@ -42,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -50,6 +49,7 @@ import krippendorff
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_export import best_of
 from corpus import make_transcript, sentence_pool
 
 from coder.importers import parse_text
@@ -141,16 +141,6 @@ def _codings(rng: random.Random, units: list[tuple[str, int, int]], codes: list[
         else:
             rows.append(row("bram", *passage(), rng.choice(codes)))
     return rows
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` wall times."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def run_coder(root: Path, *extra: str) -> dict:

@@ -16,26 +16,8 @@ from coder.cli.common import warn
 from coder.errors import CoderError
 from coder.storage import Store
 
-CSV_FIELDS = (
-    "code",
-    "n_units",
-    "n_a",
-    "n_b",
-    "n_both",
-    "n_neither",
-    "percent_agreement",
-    "cohen_kappa",
-    "scott_pi",
-    "krippendorff_alpha",
-    "gwet_ac1",
-    "brennan_prediger",
-    "positive_agreement",
-    "negative_agreement",
-    "neither_share",
-    "span_jaccard",
-    "u_alpha_2004",
-    "low_prevalence",
-)
+COUNT_FIELDS = ("code", "n_units", "n_a", "n_b", "n_both", "n_neither")
+EXTRA_FIELDS = ("span_jaccard", "u_alpha_2004", "low_prevalence")
 LEGEND = (
     "α: ✓ reliable (≥ .80), ~ tentative (≥ .667), ✗ unreliable (Krippendorff 2004). "
     "rare: a coder applied the code to fewer than {min_units} units, so agree and AC1 say little; "
@@ -50,8 +32,11 @@ def _note(line: str) -> None:
 
 
 def _write_csv(report: dict[str, Any], path: Path) -> None:
+    from coder.agreement import MEASURES  # numpy: only when a CSV is asked for
+
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        fields = [*COUNT_FIELDS, *MEASURES, *EXTRA_FIELDS]
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerow({"code": f"({report['overall']['label']})", **report["overall"]})
         writer.writerows(report["codes"])
