@@ -91,7 +91,7 @@ def _warnings(report: dict[str, Any]) -> None:
     "--spans/--no-spans",
     default=False,
     show_default=True,
-    help="Also the span measures (character Jaccard, u-alpha 2004): about 3 s more per million words.",
+    help="Also the span measures (character Jaccard, u-alpha 2004): about 5 s more per million words.",
 )
 @click.option(
     "--by", help="Break the overall figures down per 'transcript' or per attribute (e.g. gemeente)."
