@@ -161,7 +161,33 @@ def test_jaccard_merges_overlaps_first() -> None:
 
 def test_unitized_alpha_identical_coders_is_one() -> None:
     spans_ = [(3, 8), (10, 20)]
-    assert ag.unitized_alpha([spans_, spans_, spans_], (0, 30)).value == 1.0
+    assert ag.unitized_alpha([spans_, spans_], (0, 30)).value == 1.0
+
+
+def test_unitized_alpha_refuses_three_coders() -> None:
+    """The 2004 definition misbehaves beyond two coders (Krippendorff et al. 2016)."""
+    spans_ = [(3, 8), (10, 20)]
+    with pytest.raises(ValueError, match="exactly 2 coders"):
+        ag.unitized_alpha([spans_, spans_, spans_], (0, 30))
+
+
+def test_unitized_alpha_keeps_transcripts_apart() -> None:
+    """Two transcripts are two continua: the gap at the end of one does not run into the next.
+
+    Laid end to end, A's gap 5-10 in the first transcript and 0-5 in the
+    second would be one gap of 10, which changes the expected disagreement.
+    The per-transcript value is the hand sum of each continuum's terms.
+    """
+    first = ([[(2, 5)], [(3, 6)]], (0, 10))
+    second = ([[(5, 8)], [(4, 8)]], (0, 10))
+    split = ag.unitized_alpha_sections([first, second]).value
+    laid_end_to_end = ag.unitized_alpha([[(2, 5), (15, 18)], [(3, 6), (14, 18)]], (0, 20)).value
+    assert split is not None and laid_end_to_end is not None
+    assert split == pytest.approx(0.797619, abs=1e-6)
+    assert abs(split - laid_end_to_end) > 0.05
+    # Observed: (2,5)-(3,6) gives 1 + 1 = 2 and (5,8)-(4,8) gives 1, both orders, over 2 * 20^2.
+    d_o, _ = ag.sections_disagreement([first, second])
+    assert d_o == pytest.approx(2 * (2 + 1) / (2 * 20**2))
 
 
 def test_unitized_alpha_rejects_spans_outside_continuum() -> None:

@@ -179,7 +179,7 @@ def test_three_coders_match_the_krippendorff_package(loaded: Coder, tmp_path: Pa
     assert loaded("agreement", "--coders", "anna,bram,carla", "--ci", "10").exit_code == 1
 
 
-def test_report_carries_unitized_alpha(loaded: Coder, tmp_path: Path) -> None:
+def test_report_carries_u_alpha_2004(loaded: Coder, tmp_path: Path) -> None:
     store = open_project(loaded.root)
     text = store.get_transcript("T01").text
     s = text.index("De hulpvragen")
@@ -195,5 +195,28 @@ def test_report_carries_unitized_alpha(loaded: Coder, tmp_path: Path) -> None:
     from coder.agreement import unitized_alpha
 
     expected = unitized_alpha([[(s, s + 20)], [(s + 3, s + 20)]], (0, len(text))).value
-    assert row["unitized_alpha"] == pytest.approx(expected) and 0 < row["unitized_alpha"] < 1
-    assert row["span_jaccard"] == pytest.approx(17 / 20)
+    assert row["u_alpha_2004"] == pytest.approx(expected) and 0 < row["u_alpha_2004"] < 1
+    assert "unitized_alpha" not in row
+
+
+def test_u_alpha_2004_takes_each_transcript_as_its_own_continuum(loaded: Coder, tmp_path: Path) -> None:
+    """Codings at the end of T01 and the start of T02: laid end to end, their gaps would merge."""
+    from coder.agreement import unitized_alpha, unitized_alpha_sections
+
+    store = open_project(loaded.root)
+    t1, t2 = store.get_transcript("T01").text, store.get_transcript("T02").text
+    a1, b1 = (len(t1) - 60, len(t1) - 20), (len(t1) - 55, len(t1) - 20)
+    a2, b2 = (40, 90), (30, 90)
+    for coder, (x, y) in (("anna", (a1, a2)), ("bram", (b1, b2))):
+        rows = f"transcript,start,end,code\nT01,{x[0]},{x[1]},beperkingen\nT02,{y[0]},{y[1]},beperkingen\n"
+        (tmp_path / f"{coder}.csv").write_text(rows, encoding="utf-8")
+        assert loaded("codings", "import", str(tmp_path / f"{coder}.csv"), "--coder", coder).exit_code == 0
+    row = next(r for r in agreement_report(store, ("anna", "bram"))["codes"] if r["code_id"] == "beperkingen")
+    split = unitized_alpha_sections([([[a1], [b1]], (0, len(t1))), ([[a2], [b2]], (0, len(t2)))]).value
+    shift = len(t1)
+    end_to_end = unitized_alpha(
+        [[a1, (a2[0] + shift, a2[1] + shift)], [b1, (b2[0] + shift, b2[1] + shift)]], (0, shift + len(t2))
+    ).value
+    assert split is not None and end_to_end is not None
+    assert row["u_alpha_2004"] == pytest.approx(split)
+    assert abs(split - end_to_end) > 1e-4  # small here, but far beyond approx's 1e-6

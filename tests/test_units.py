@@ -41,3 +41,22 @@ def test_matches_brute_force(spans: list[list[int]]) -> None:
 
 def test_merge_spans() -> None:
     assert merge_spans([(5, 9), (0, 3), (2, 4), (9, 10)]) == [(0, 4), (5, 10)]
+
+
+def test_space_code_points_are_pythons() -> None:
+    """The vectorised prefix must agree with ``str.isspace`` on every code point."""
+    import sys
+
+    from coder.units import SPACE_CODE_POINTS
+
+    assert sorted(int(c) for c in SPACE_CODE_POINTS) == [
+        c for c in range(sys.maxunicode + 1) if chr(c).isspace()
+    ]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab. \n\t\u00a0\u2009\u3000é😀")), max_size=40))
+def test_nonspace_prefix_matches_isspace(text: str) -> None:
+    expected = [0]
+    for ch in text:
+        expected.append(expected[-1] + (not ch.isspace()))
+    assert nonspace_prefix(text).tolist() == expected

@@ -313,3 +313,41 @@ async def test_context_picks_the_pair_and_errors_show(project: Store) -> None:
 def test_snapshot_code_table(project: Store, snap_compare: Any) -> None:
     app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
     assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+async def test_intervals_computed_in_a_worker_with_progress(project: Store) -> None:
+    """`i` computes 95% bootstrap intervals off the main thread; the status line shows progress."""
+    app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.agreement
+        seen: list[str] = []
+        original = screen._say
+
+        def recording(text: str, error: bool = False) -> None:
+            seen.append(text)
+            original(text, error)
+
+        screen._say = recording  # type: ignore[method-assign]
+        await pilot.press("i")
+        await settle(pilot)
+        assert seen[0].startswith("computing 95% intervals") and seen[0].endswith(" 0%"), seen
+        assert any(t.endswith("100%") for t in seen), seen
+        codes = screen.query_one("#ag-codes", DataTable)
+        labels = [getattr(c.label, "plain", str(c.label)) for c in codes.columns.values()]
+        assert "α 95% CI" in labels
+        assert screen.report is not None and screen.report["bootstrap"]["by"] == "transcript"
+        column = labels.index("α 95% CI")
+        shown = {i: cells(codes, i)[column] for i in range(codes.row_count)}
+        assert len(screen.rows) == codes.row_count
+        for i, row in enumerate(screen.rows):  # the table lists the rows in this order, by name
+            expected = (
+                "no CI"
+                if row["ci"] is None
+                else "{low:.2f}–{high:.2f}".format(**row["ci"]["krippendorff_alpha"])
+            )
+            assert shown[i] == expected, row["code"]
+        assert "no CI" in shown.values() and any("–" in v for v in shown.values())
+        overall = text_of(screen, "#ag-overall")
+        assert "pooled decisions" in overall and "de Vries" in overall
+        assert "fewer than 10 transcripts" in overall

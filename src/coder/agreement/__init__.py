@@ -45,9 +45,11 @@ from .result import Interval, Stat
 from .spans import (
     Span,
     merge_spans,
+    sections_disagreement,
     span_jaccard,
     unitized_alpha,
     unitized_alpha_pooled,
+    unitized_alpha_sections,
     unitized_disagreement,
     unitized_distance,
 )
@@ -88,10 +90,12 @@ __all__ = [
     "pooled_ci",
     "randolph_kappa",
     "scott_pi",
+    "sections_disagreement",
     "span_jaccard",
     "unit_profiles",
     "unitized_alpha",
     "unitized_alpha_pooled",
+    "unitized_alpha_sections",
     "unitized_disagreement",
     "unitized_distance",
 ]

@@ -14,8 +14,19 @@ Spans are half-open ``(start, end)`` offsets. For u-alpha each coder's
 spans are cut from one continuum ``(begin, end)``; what a coder did not mark
 is a "gap". Adjacent spans stay separate units (u-alpha counts units), but
 overlapping spans of one coder are merged, since a coder cannot mark the same
-character twice with one category. To pool several transcripts, lay them end
-to end on one continuum by offsetting their spans.
+character twice with one category.
+
+Several transcripts are several continua, not one: laid end to end, the gap
+at the end of one transcript would merge with the gap at the start of the
+next into a gap no coder ever saw. :func:`unitized_alpha_sections` therefore
+partitions each transcript on its own and sums the disagreement terms over
+them (the observed pairs per continuum; the expected term over every unit and
+gap of every continuum, with the summed length), which is how the 2004
+definition extends to more than one continuum.
+
+This is the 2004 u-alpha for **two** coders. With three or more it is known
+to misbehave (Krippendorff, Mathet, Bouvry & Widlöcher 2016 replace it with
+a family of coefficients), so more than two coders are refused.
 """
 
 from __future__ import annotations
@@ -153,18 +164,41 @@ def _expected(parts: Sequence[list[Segment]], length: int, continuous: bool) -> 
     return numerator / (m_l * (m_l - step) - float((units * (units - step)).sum()))
 
 
+Section = tuple[Sequence[Sequence[Span]], Span]
+"""One continuum: each coder's spans on it, and its ``(begin, end)``."""
+
+
 def unitized_disagreement(
     coders: Sequence[Sequence[Span]], continuum: Span, *, continuous: bool = False
 ) -> tuple[float, float]:
     """Observed and expected disagreement ``(D_o, D_e)`` of u-alpha for one category."""
-    if len(coders) < 2:
-        raise ValueError("unitizing alpha compares at least 2 coders")
-    length = continuum[1] - continuum[0]
-    if length <= 0:
-        raise ValueError(f"the continuum {continuum} is empty")
-    parts = [partition(spans, continuum) for spans in coders]
-    m = len(parts)
-    return _observed(parts) / (m * (m - 1) * length**2), _expected(parts, length, continuous)
+    return sections_disagreement([(coders, continuum)], continuous=continuous)
+
+
+def sections_disagreement(sections: Sequence[Section], *, continuous: bool = False) -> tuple[float, float]:
+    """``(D_o, D_e)`` over several continua, each partitioned on its own (see the module notes)."""
+    if not sections:
+        raise ValueError("unitizing alpha needs at least one continuum")
+    observed, length = 0.0, 0
+    parts_all: list[list[Segment]] = [[], []]
+    for coders, continuum in sections:
+        if len(coders) != 2:
+            raise ValueError(
+                f"the 2004 unitizing alpha compares exactly 2 coders, got {len(coders)} "
+                "(Krippendorff et al. 2016 show it misbehaves with more)"
+            )
+        size = continuum[1] - continuum[0]
+        if size <= 0:
+            raise ValueError(f"the continuum {continuum} is empty")
+        if any(_any(spans) for spans in coders):
+            parts = [partition(spans, continuum) for spans in coders]
+            observed += _observed(parts)
+        else:  # nothing marked: one gap per coder, no observed disagreement
+            parts = [[(continuum[0], continuum[1], False)] for _ in coders]
+        length += size
+        for pooled, part in zip(parts_all, parts, strict=True):
+            pooled.extend(part)
+    return observed / (2 * length**2), _expected(parts_all, length, continuous)
 
 
 def unitized_alpha(coders: Sequence[Sequence[Span]], continuum: Span, *, continuous: bool = False) -> Stat:
@@ -180,9 +214,25 @@ def unitized_alpha(coders: Sequence[Sequence[Span]], continuum: Span, *, continu
     ...                      (150, 450)).value, 4)
     0.7286
     """
-    d_o, d_e = unitized_disagreement(coders, continuum, continuous=continuous)
+    return unitized_alpha_sections([(coders, continuum)], continuous=continuous)
+
+
+def unitized_alpha_sections(sections: Sequence[Section], *, continuous: bool = False) -> Stat:
+    """u-alpha for one category over several continua (transcripts), each its own continuum.
+
+    Laid end to end, the gaps 5-10 and 10-15 below would merge into one gap
+    of 10 that neither transcript has, and alpha would come out higher:
+
+    >>> first, second = ([[(2, 5)], [(3, 6)]], (0, 10)), ([[(5, 8)], [(4, 8)]], (0, 10))
+    >>> round(unitized_alpha_sections([first, second]).value, 4)
+    0.7976
+    >>> round(unitized_alpha([[(2, 5), (15, 18)], [(3, 6), (14, 18)]], (0, 20)).value, 4)
+    0.8512
+    """
+    d_o, d_e = sections_disagreement(sections, continuous=continuous)
     if d_e == 0:
-        return Stat.undefined(NOT_APPLIED if not any(_any(c) for c in coders) else NO_VARIATION)
+        applied = any(_any(spans) for coders, _ in sections for spans in coders)
+        return Stat.undefined(NO_VARIATION if applied else NOT_APPLIED)
     return Stat(1 - d_o / d_e)
 
 

@@ -137,6 +137,8 @@ class CoderGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader closed the pipe (`| head`): click and main() end quietly
         except CoderError as exc:
             fail(exc.message, exc.hint)
         except sqlite3.OperationalError as exc:
@@ -221,8 +223,25 @@ def load_command(name: str) -> click.Command:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="coder")
+    """Console-script entry point; a closed pipe (``coder ... | head``) ends quietly."""
+    try:
+        cli(prog_name="coder")
+    except BrokenPipeError:
+        quiet_broken_pipe()
+
+
+def quiet_broken_pipe() -> None:
+    """End after the reader closed stdout: no message, exit status 1 (as click does for the same case).
+
+    Python flushes stdout once more at exit and would print a second broken
+    pipe error, so stdout is pointed at /dev/null first (Python docs,
+    "Note on SIGPIPE").
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 # -- the command registry ---------------------------------------------------

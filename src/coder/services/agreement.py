@@ -17,31 +17,37 @@ neighbours and each coder's codings overlapping it, read from the store.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from coder.agreement import (
-    binary_ci,
     binary_tables,
     code_agreements,
-    fleiss_kappa,
-    krippendorff_alpha,
     merge_spans,
-    percent_agreement,
-    pooled_ci,
     span_jaccard,
-    unitized_alpha,
+    unitized_alpha_sections,
 )
 from coder.agreement.labels import Lang
 from coder.errors import CoderError
 from coder.model import Codebook
+from coder.services.agreement_summary import (
+    CI_BY,
+    POOLED_LABEL,
+    UNIT_SUMMARY_REASON,
+    CiBy,
+    bootstrap,
+    flag_code,
+    overall_summary,
+)
 from coder.storage import Store
-from coder.units import nonspace_prefix, touched_units
+from coder.units import nonspace_prefix, touched_pairs
 
 Level = Literal["code", "theme"]
 UNIT_KINDS = ("sentence", "turn")
@@ -55,8 +61,8 @@ class UnitData:
     offsets: dict[str, int]  # first global unit index per transcript
     n_units: int
     direct: tuple[dict[str, NDArray[np.int64]], ...]  # one per coder, in the order given
-    spans: tuple[dict[str, list[tuple[int, int]]], ...]
-    continuum: int = 0  # characters of the compared transcripts laid end to end
+    spans: tuple[dict[str, list[tuple[int, int]]], ...]  # character spans, transcripts laid end to end
+    sections: tuple[tuple[int, int], ...] = ()  # each transcript's (begin, end) in those offsets
 
 
 def parse_coders(value: str) -> tuple[str, str]:
@@ -95,8 +101,9 @@ def collect_units(
     code_map: Mapping[str, str] | None = None,
     level: Level = "code",
     transcripts: Iterable[str] | None = None,
+    with_spans: bool = True,
 ) -> UnitData:
-    """Build the units and both coders' direct unit sets per code."""
+    """Build the units and both coders' direct unit sets per code (and character spans, ``with_spans``)."""
     if unit not in UNIT_KINDS:
         raise CoderError(f"unknown unit {unit!r}", "use sentence or turn")
     known = {c["name"] for c in store.coders()}
@@ -116,34 +123,42 @@ def collect_units(
     for tid in common:
         offsets[tid] = total
         total += len(bounds.get(tid, []))
-    direct = tuple(_coder_units(s, common, bounds, texts, offsets, labels) for s in spans)
-    char_spans = tuple(_coder_spans(s, common, texts, labels) for s in spans)
-    return UnitData(common, offsets, total, direct, char_spans, sum(len(texts[t]) for t in common))
+    prefixes = {tid: nonspace_prefix(texts[tid]) for tid in common}
+    direct = tuple(_coder_units(s, common, bounds, prefixes, offsets, labels) for s in spans)
+    char_spans = tuple(_coder_spans(s, common, texts, labels) if with_spans else {} for s in spans)
+    begins = np.cumsum([0, *(len(texts[t]) for t in common)]).tolist()
+    sections = tuple(pairwise(begins))
+    return UnitData(common, offsets, total, direct, char_spans, sections)
 
 
 def _coder_units(
     spans: list[tuple[str, int, int, str]],
     common: list[str],
     bounds: dict[str, list[tuple[int, int]]],
-    texts: dict[str, str],
+    prefixes: dict[str, NDArray[np.int64]],
     offsets: dict[str, int],
     labels: dict[str, str],
 ) -> dict[str, NDArray[np.int64]]:
+    """Per reported code, the sorted global indices of the units one coder's codings touch."""
     by_transcript: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for tid, start, end, code in spans:
         by_transcript[tid].append((start, end, labels.get(code, code)))
-    found: dict[str, list[NDArray[np.int64]]] = defaultdict(list)
+    names = sorted({code for tid in common for *_, code in by_transcript.get(tid, [])})
+    number = {code: i for i, code in enumerate(names)}
+    keys: list[NDArray[np.int64]] = []
+    total = sum(len(bounds.get(t, [])) for t in common) + 1
     for tid in common:
-        items = by_transcript.get(tid, [])
-        tb = bounds.get(tid, [])
+        items, tb = by_transcript.get(tid, []), bounds.get(tid, [])
         if not items or not tb:
             continue
-        starts = np.array([b[0] for b in tb], dtype=np.int64)
-        ends = np.array([b[1] for b in tb], dtype=np.int64)
-        hits = touched_units(nonspace_prefix(texts[tid]), starts, ends, [(s, e) for s, e, _ in items])
-        for (_, _, code), units in zip(items, hits, strict=True):
-            found[code].append(units + offsets[tid])
-    return {code: np.unique(np.concatenate(parts)) for code, parts in found.items()}
+        edges = np.asarray(tb, dtype=np.int64)
+        which, units = touched_pairs(prefixes[tid], edges[:, 0], edges[:, 1], [(s, e) for s, e, _ in items])
+        codes = np.array([number[c] for *_, c in items], dtype=np.int64)
+        keys.append(codes[which] * total + units + offsets[tid])
+    # One sort of (code, unit) keys instead of a unique per code; codes without any unit stay (empty).
+    merged = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    cuts = np.searchsorted(merged, np.arange(len(names) + 1, dtype=np.int64) * total)
+    return {code: merged[cuts[i] : cuts[i + 1]] - i * total for i, code in enumerate(names)}
 
 
 def _coder_spans(
@@ -183,38 +198,53 @@ def agreement_report(
     seed: int = 0,
     transcripts: Iterable[str] | None = None,
     lang: Lang = "en",
+    *,
+    ci_by: CiBy = "transcript",
+    ci_min_units: int = 5,
+    spans: bool = True,
+    progress: Callable[[float], None] | None = None,
 ) -> dict[str, Any]:
-    """The agreement report of CONTRACT.md (plus span agreement and, with ``ci``, bootstrap intervals)."""
-    data = collect_units(store, coders, unit, code_map, level, transcripts)
+    """The agreement report of CONTRACT.md, plus span agreement and, with ``ci``, bootstrap intervals.
+
+    Codes whose codings touch no unit are left out of ``codes`` and
+    ``overall`` and listed in ``not_on_any_unit``. ``spans=False`` skips the
+    span measures (character Jaccard, u-alpha), the slow part on large
+    projects. ``progress`` receives the bootstrap's share done.
+    """
+    if ci_by not in CI_BY:
+        raise CoderError(f"unknown --ci-by {ci_by!r}", "use transcript, block or unit")
+    data = collect_units(store, coders, unit, code_map, level, transcripts, with_spans=spans)
     codebook = store.codebook()
-    empty = np.zeros(0, dtype=np.int64)
+    paths = {c.id: codebook.path(c.id) for c in codebook.codes}
     rolled = [rolled_up(d, codebook) for d in data.direct]
-    order = {c.id: i for i, c in enumerate(codebook.tree_order())}
-    codes = sorted(set(rolled[0]) | set(rolled[1]), key=lambda c: (order.get(c, len(order)), c))
-    pairs = {c: (rolled[0].get(c, empty), rolled[1].get(c, empty)) for c in codes}
+    pairs = _applied(rolled, codebook)
+    direct_pairs = _applied(list(data.direct), None)
     tables = binary_tables(pairs, data.n_units)
-    bounds = binary_ci(tables, n_resamples=ci, seed=seed) if ci else None
-    rows = code_agreements(tables, bounds)
-    direct_codes = sorted(set(data.direct[0]) | set(data.direct[1]))
-    direct_pairs = {c: (data.direct[0].get(c, empty), data.direct[1].get(c, empty)) for c in direct_codes}
-    pooled_tables = binary_tables(direct_pairs, data.n_units).pooled()
-    pooled_bounds = (
-        pooled_ci(direct_pairs, data.n_units, n_resamples=ci, seed=seed) if ci and direct_pairs else None
-    )
-    (overall,) = code_agreements(pooled_tables, pooled_bounds)
+    direct_tables = binary_tables(direct_pairs, data.n_units)
+    intervals = None
+    if ci:
+        intervals = bootstrap(tables, pairs, direct_pairs, list(data.offsets.values()), n_resamples=ci,
+                              seed=seed, by=ci_by, min_units=ci_min_units, progress=progress)  # fmt: skip
     code_rows = []
-    for row in rows:
+    for row in code_agreements(tables, intervals.codes if intervals else None):
         item = row.as_dict(lang)
-        item["code"] = codebook.path(row.code) if row.code in codebook.by_id() else row.code
+        item["code"] = paths.get(row.code, row.code)
         item["code_id"] = row.code
-        item["span_jaccard"], item["unitized_alpha"] = _span_stats(data, row.code, codebook)
+        if spans:
+            item["span_jaccard"], item["u_alpha_2004"] = _span_stats(data, row.code, codebook)
+        flag_code(item, coders, ci_min_units, bool(ci))
         code_rows.append(item)
-    overall_dict = overall.as_dict(lang)
+    (overall,) = code_agreements(direct_tables.pooled(), intervals.overall if intervals else None)
+    overall_dict = {"label": POOLED_LABEL, **overall.as_dict(lang)}
     overall_dict.pop("code", None)
     # The pooled table counts (unit, code) decisions, not units.
     overall_dict["n_decisions"] = overall_dict.pop("n_units")
-    overall_dict["n_codes"] = len(direct_codes)
-    return {
+    overall_dict["n_codes"] = len(direct_pairs)
+    overall_dict.update(overall_summary(direct_tables))
+    if intervals and intervals.meta["by"] == "unit":
+        overall_dict["ci_reason"] = UNIT_SUMMARY_REASON
+    skipped = sorted((set(data.direct[0]) | set(data.direct[1])) - set(direct_pairs))
+    report = {
         "coders": list(coders),
         "unit": unit,
         "level": level,
@@ -222,16 +252,41 @@ def agreement_report(
         "transcripts": data.transcripts,
         "overall": overall_dict,
         "codes": code_rows,
+        "not_on_any_unit": [paths.get(c, c) for c in skipped],
     }
+    if intervals:
+        report["bootstrap"] = intervals.meta
+    return report
+
+
+def _applied(
+    layers: Sequence[dict[str, NDArray[np.int64]]], codebook: Codebook | None
+) -> dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """Each code either coder applied to at least one unit, with both unit sets (tree order if a codebook)."""
+    empty = np.zeros(0, dtype=np.int64)
+    names = {c for layer in layers for c, units in layer.items() if len(units)}
+    if codebook is None:
+        ordered = sorted(names)
+    else:
+        order = {c.id: i for i, c in enumerate(codebook.tree_order())}
+        ordered = sorted(names, key=lambda c: (order.get(c, len(order)), c))
+    return {c: (layers[0].get(c, empty), layers[1].get(c, empty)) for c in ordered}
 
 
 def _span_stats(data: UnitData, code: str, codebook: Codebook) -> tuple[float | None, float | None]:
-    """Character-level Jaccard and Krippendorff's unitized alpha of the two coders' spans."""
+    """Character-level Jaccard and Krippendorff's 2004 u-alpha, each transcript its own continuum."""
     ids = codebook.descendants(code) if code in codebook.by_id() else {code}
     a = merge_spans(s for c in ids for s in data.spans[0].get(c, []))
     b = merge_spans(s for c in ids for s in data.spans[1].get(c, []))
-    u_alpha = unitized_alpha([a, b], (0, data.continuum)).value if data.continuum else None
-    return span_jaccard(a, b).value, u_alpha
+    if not data.sections:
+        return span_jaccard(a, b).value, None
+    starts = [begin for begin, _ in data.sections]
+    by_section: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = [([], []) for _ in starts]
+    for side, spans_ in enumerate((a, b)):
+        for span in spans_:
+            by_section[bisect_right(starts, span[0]) - 1][side].append(span)
+    sections = [([sa, sb], bounds) for (sa, sb), bounds in zip(by_section, data.sections, strict=True)]
+    return span_jaccard(a, b).value, unitized_alpha_sections(sections).value
 
 
 def breakdown(
@@ -248,7 +303,7 @@ def breakdown(
         raise CoderError(f"no transcript has the attribute {by!r}", "see `coder transcripts` for attributes")
     out = {}
     for key, tids in sorted(groups.items()):
-        report = agreement_report(store, coders, unit, transcripts=tids, lang=lang)
+        report = agreement_report(store, coders, unit, transcripts=tids, lang=lang, spans=False)
         if report["n_units"]:
             out[key] = {
                 "n_units": report["n_units"],
@@ -328,51 +383,3 @@ def unit_context(store: Store, coders: tuple[str, str], row: dict[str, Any], uni
         return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
 
     return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))
-
-
-def multi_coder_report(store: Store, coders: Sequence[str], unit: str = "sentence") -> dict[str, Any]:
-    """Agreement among three or more coders: Fleiss' kappa and Krippendorff's alpha per code.
-
-    Same units and roll-up as the two-coder report; each code is a units x
-    coders 0/1 matrix, and ``overall`` stacks the directly applied codes'
-    matrices (every (unit, code) decision once).
-    """
-    data = collect_units(store, coders, unit)
-    codebook = store.codebook()
-    rolled = [rolled_up(d, codebook) for d in data.direct]
-    order = {c.id: i for i, c in enumerate(codebook.tree_order())}
-    codes = sorted(set().union(*rolled), key=lambda c: (order.get(c, len(order)), c))
-    rows = [_multi_row(codebook, code, _presence(rolled, code, data.n_units), coders) for code in codes]
-    direct_codes = sorted(set().union(*data.direct))
-    pooled = [_presence(list(data.direct), c, data.n_units) for c in direct_codes]
-    overall = _measures(np.vstack(pooled)) if pooled else _measures(np.zeros((0, len(coders))))
-    overall["n_codes"] = len(direct_codes)
-    return {"coders": list(coders), "unit": unit, "n_units": data.n_units, "transcripts": data.transcripts,
-            "overall": overall, "codes": rows}  # fmt: skip
-
-
-def _presence(layers: Sequence[dict[str, NDArray[np.int64]]], code: str, n_units: int) -> NDArray[np.float64]:
-    matrix = np.zeros((n_units, len(layers)))
-    for j, layer in enumerate(layers):
-        matrix[layer.get(code, np.zeros(0, dtype=np.int64)), j] = 1.0
-    return matrix
-
-
-def _measures(matrix: NDArray[np.float64]) -> dict[str, Any]:
-    stats = {
-        "percent_agreement": percent_agreement(matrix),
-        "fleiss_kappa": fleiss_kappa(matrix),
-        "krippendorff_alpha": krippendorff_alpha(matrix),
-    }
-    out: dict[str, Any] = {name: stat.value for name, stat in stats.items()}
-    out["undefined"] = {name: stat.reason for name, stat in stats.items() if stat.reason}
-    return out
-
-
-def _multi_row(
-    codebook: Codebook, code: str, matrix: NDArray[np.float64], coders: Sequence[str]
-) -> dict[str, Any]:
-    path = codebook.path(code) if code in codebook.by_id() else code
-    counts = {name: int(matrix[:, j].sum()) for j, name in enumerate(coders)}
-    return {"code": path, "code_id": code, "n": counts, "n_all": int((matrix.sum(axis=1) == len(coders)).sum()),
-            **_measures(matrix)}  # fmt: skip

@@ -24,6 +24,7 @@ tables' cells and lines are made in ``coder.tui.widgets.agreement_table``.
 | u | sentence or turn units |
 | l | code or theme level |
 | c | next pair of coders (when more than two coders have coded) |
+| i | 95% bootstrap intervals (whole transcripts resampled; progress shown) |
 | r | compute again |
 | P | codes by name, or by their place in the tree |
 | esc | back one view (closes the screen from the code table) |
@@ -51,12 +52,14 @@ from coder.services.agreement import agreement_report, disagreements, unit_conte
 from coder.services.project import open_project
 from coder.storage import Store
 from coder.tui.widgets.agreement_table import (
-    CODE_COLUMNS,
+    INTERVAL_RESAMPLES,
     Row,
     code_cells,
+    code_columns,
     code_detail,
     coder_pairs,
     fill_table,
+    interval_progress,
     overall_line,
     side_lines,
     trimmed,
@@ -102,6 +105,7 @@ class AgreementScreen(Screen[None]):
         Binding("u", "toggle_unit", "sentence / turn"),
         Binding("l", "toggle_level", "code / theme"),
         Binding("c", "next_pair", "other coders"),
+        Binding("i", "intervals", "95% intervals"),
         Binding("r", "refresh", "compute again", show=False),
         Binding(
             "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
@@ -226,6 +230,22 @@ class AgreementScreen(Screen[None]):
         finally:
             store.close()
 
+    @work(thread=True, exclusive=True, group="ag-report", exit_on_error=False)
+    def _interval_worker(self, request: Request) -> Answer:
+        """The report with bootstrap intervals; reports its progress to the status line."""
+        store = open_project(self.store.root)
+        try:
+            coders, unit, level = request
+
+            def progress(share: float) -> None:
+                self.app.call_from_thread(self._say, interval_progress(share, INTERVAL_RESAMPLES))
+
+            report = agreement_report(store, coders, unit, level="theme" if level == "theme" else "code",
+                                      ci=INTERVAL_RESAMPLES, progress=progress)  # fmt: skip
+            return Answer("report", request, report)
+        finally:
+            store.close()
+
     @work(thread=True, exclusive=True, group="ag-disagreements", exit_on_error=False)
     def _disagreements_worker(self, request: Request) -> Answer:
         store = open_project(self.store.root)
@@ -271,7 +291,7 @@ class AgreementScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that apply to the current view."""
-        if action in ("open_code", "toggle_unit", "toggle_level", "refresh"):
+        if action in ("open_code", "toggle_unit", "toggle_level", "refresh", "intervals"):
             return self.view == "codes" and self.coders is not None
         if action == "next_pair":
             return self.view == "codes" and len(self.pairs) > 1
@@ -321,6 +341,12 @@ class AgreementScreen(Screen[None]):
         if self.coders in self.pairs:
             self.coders = self.pairs[(self.pairs.index(self.coders) + 1) % len(self.pairs)]
             self._compute()
+
+    def action_intervals(self) -> None:
+        """Compute 95% bootstrap intervals (resampling whole transcripts) in a worker."""
+        if self.coders is not None:
+            self._say(interval_progress(0.0, INTERVAL_RESAMPLES))
+            self._interval_worker((self.coders, self.unit, self.level))
 
     def action_refresh(self) -> None:
         """Compute the report again (after codings changed)."""
@@ -384,8 +410,9 @@ class AgreementScreen(Screen[None]):
         self.query_one("#ag-overall", Static).update(overall_line(report))
         table = self.query_one("#ag-codes", DataTable)
         colours = self.app.get_css_variables()
-        cells = [code_cells(self._named(row), colours) for row in self.rows]
-        fill_table(table, CODE_COLUMNS, cells, [row["code_id"] for row in self.rows])
+        with_ci = "bootstrap" in report
+        cells = [code_cells(self._named(row), colours, with_ci) for row in self.rows]
+        fill_table(table, code_columns(with_ci), cells, [row["code_id"] for row in self.rows])
         detail = (
             code_detail(self._named(self.rows[0]))
             if self.rows

@@ -25,7 +25,27 @@ BAR_WIDTH = 10
 EIGHTHS = " ▏▎▍▌▋▊▉"
 TEXT_WIDTH = 72
 CODE_WIDTH = 38
-CODE_COLUMNS = ("code", "n A", "n B", "both", "% agree", "κ", "α", "AC1", "span J", "uncoded", "α bar")
+CODE_COLUMNS = ("code", "n A", "n B", "both", "agree", "κ", "α", "AC1", "span J", "uncoded", "α bar")
+CI_COLUMN = "α 95% CI"
+INTERVAL_RESAMPLES = 1000
+
+
+def code_columns(with_ci: bool = False) -> tuple[str, ...]:
+    """The code table's column labels; with intervals, alpha's interval follows alpha."""
+    return (*CODE_COLUMNS[:7], CI_COLUMN, *CODE_COLUMNS[7:]) if with_ci else CODE_COLUMNS
+
+
+def interval_progress(share: float, resamples: int) -> str:
+    """The status line while the bootstrap runs."""
+    return f"computing 95% intervals: {resamples} resamples of whole transcripts… {100 * share:.0f}%"
+
+
+def interval_cell(row: Row) -> str:
+    """Alpha's interval, or why there is none."""
+    if row.get("ci") is None:
+        return "no CI" if "ci" in row else "—"
+    iv = row["ci"].get("krippendorff_alpha") or {}
+    return "—" if iv.get("low") is None else f"{iv['low']:.2f}–{iv['high']:.2f}"
 
 
 def worst_first(rows: list[Row]) -> list[Row]:
@@ -106,16 +126,33 @@ def overall_line(report: dict[str, Any]) -> Content:
     """The line above the table: the pooled figures over all codes, with alpha's reading."""
     o = report["overall"]
     symbol, colour = reading(o["krippendorff_alpha"])
-    return Content.assemble(
-        (f"Overall ({o['n_codes']} codes pooled, {o['n_decisions']} decisions)  ", "bold"),
+    mean = o["mean_per_code"]
+    ci = o.get("ci") or {}
+    parts: list[str | tuple[str, str]] = [
+        (f"Overall, pooled decisions ({o['n_codes']} codes, {o['n_decisions']} decisions)  ", "bold"),
         (f"α {_num(o['krippendorff_alpha'], 3)} {symbol} ", f"bold ${colour}"),
         (f"{o['interpretation'].get('krippendorff_alpha', '')}", f"${colour}"),
+        _interval(ci.get("krippendorff_alpha")),
         f" · κ {_num(o['cohen_kappa'])} · AC1 {_num(o['gwet_ac1'])}",
-        f" · {_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
-    )
+        f"\n{_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
+        f" · mean of {mean['n_codes']} codes: α {_num(mean['krippendorff_alpha'])}",
+        _interval(ci.get("mean_krippendorff_alpha")),
+        f", κ {_num(mean['cohen_kappa'])} · pooled κ (de Vries 2008) {_num(o['de_vries_kappa'])}",
+        _interval(ci.get("de_vries_kappa")),
+    ]
+    meta = report.get("bootstrap")
+    if meta:
+        parts.append((f" · 95% CI: {meta['resamples']} resamples of {meta['clusters']} transcripts", "dim"))
+        if meta.get("warning"):
+            parts.append((f"\n{meta['warning']}", "$warning"))
+    return Content.assemble(*parts)
 
 
-def code_cells(row: Row, colours: dict[str, str]) -> list[Text]:
+def _interval(iv: dict[str, Any] | None) -> str:
+    return "" if not iv or iv.get("low") is None else f" [{iv['low']:.2f}, {iv['high']:.2f}]"
+
+
+def code_cells(row: Row, colours: dict[str, str], with_ci: bool = False) -> list[Text]:
     """One row of the code table; ``colours`` are the theme's variables, for the reading's colour."""
     alpha = row["krippendorff_alpha"]
     symbol, colour = reading(alpha)
@@ -128,17 +165,19 @@ def code_cells(row: Row, colours: dict[str, str]) -> list[Text]:
     first = [*counts, _pct(row["percent_agreement"]), _num(row["cohen_kappa"])]
     after = [_num(row["gwet_ac1"]), _num(row["span_jaccard"]), _pct(row["neither_share"])]
     shown = "—" if alpha is None else f"{alpha:.3f} {symbol}"
+    interval = [Text(interval_cell(row), justify="right")] if with_ci else []
     return [
         Text(short_path(row["code"])),
         *(Text(v, justify="right") for v in first),
         Text(shown, style=f"bold {style}".strip(), justify="right"),
+        *interval,
         *(Text(v, justify="right") for v in after),
         bar,
     ]
 
 
 def code_detail(row: Row) -> Content:
-    """The two lines under the table: the highlighted code's figures and the readings' legend."""
+    """The two lines under the table: the highlighted code's figures, then its rare flag or the legend."""
     alpha = row["krippendorff_alpha"]
     labels = row["interpretation"]
     figures = f"α {_num(alpha, 3)} {labels.get('krippendorff_alpha', '')}"
@@ -148,7 +187,9 @@ def code_detail(row: Row) -> Content:
         (row["code"], "bold"),
         f"  {figures} · κ {_num(row['cohen_kappa'])} {labels.get('cohen_kappa', '')}",
         f" · A {row['n_a']}, B {row['n_b']}, both {row['n_both']} units · ⏎ the disagreements\n",
-        ("✓ reliable ≥ .800 · ~ tentative ≥ .667 · ✗ unreliable (Krippendorff 2004)", "dim"),
+        (f"rare: {row['low_prevalence']}, so agree and AC1 say little", "$warning")
+        if row.get("low_prevalence")
+        else ("✓ reliable ≥ .800 · ~ tentative ≥ .667 · ✗ unreliable (Krippendorff 2004)", "dim"),
     )
 
 
