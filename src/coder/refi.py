@@ -19,6 +19,7 @@ from lxml import etree
 from coder.codebook import slugify
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
+from coder.outfile import atomic_output
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -116,4 +117,5 @@ def write_qdc(codebook: Codebook, out: Path) -> None:
     root.append(codebook_element(codebook))
     tree = etree.ElementTree(root)
     _schema("Codebook.xsd").assertValid(tree)
-    tree.write(str(out), xml_declaration=True, encoding="utf-8", pretty_print=True)
+    with atomic_output(out) as tmp:
+        tree.write(str(tmp), xml_declaration=True, encoding="utf-8", pretty_print=True)

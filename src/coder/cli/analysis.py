@@ -12,6 +12,7 @@ from rich.table import Table
 from coder.agreement import MEASURES
 from coder.cli import cli, out_console, print_json, project
 from coder.errors import CoderError
+from coder.outfile import atomic_output
 from coder.services.agreement import (
     agreement_report,
     breakdown,
@@ -79,7 +80,7 @@ def _ci(row: dict[str, Any], measure: str) -> str:
 
 
 def _write_csv(report: dict[str, Any], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_output(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
         writer.writerow({"code": "(overall)", **report["overall"]})

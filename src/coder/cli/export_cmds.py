@@ -36,7 +36,7 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 SETTINGS = {"report_language": LANGUAGES}
 """Project settings `coder config` may change, with their allowed values."""
 T = TypeVar("T")
-Writer = Callable[[T, str, Path, Callable[[int], None]], None]
+Writer = Callable[[T, str, Path, Callable[[int], None], bool], None]
 
 
 def _where_option(f: click.decorators.FC) -> click.decorators.FC:
@@ -52,6 +52,12 @@ def _where_option(f: click.decorators.FC) -> click.decorators.FC:
 def _common(f: click.decorators.FC) -> click.decorators.FC:
     f = click.option("-o", "--output", required=True, type=OUTPUT, help="File to write.")(f)
     f = click.option("--coder", default="final", show_default=True, help="Coder layer to export.")(f)
+    f = click.option(
+        "--csv-protect/--no-csv-protect",
+        default=True,
+        show_default=True,
+        help="In CSV, prefix cells starting with = + - @ (a formula to Excel) with '.",
+    )(f)
     return _where_option(f)
 
 
@@ -77,10 +83,12 @@ def _inputs(
     return fmt, project(ctx).store, exports.parse_where(where)
 
 
-def _write(label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path) -> None:
+def _write(
+    label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path, protect: bool
+) -> None:
     """Write an export with a progress bar (on stderr, when it is a terminal)."""
     with progress_bar(label, total) as advance:
-        writer(result, fmt, output, advance)
+        writer(result, fmt, output, advance, protect)
 
 
 @cli.group()
@@ -101,6 +109,7 @@ def export_quotes(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
     fmt: str | None,
     max_quotes: int | None,
     context: bool,
@@ -121,7 +130,7 @@ def export_quotes(
         language=lang,
         include_empty=all_codes,
     )
-    _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output)
+    _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} quotes in {len(report.sections)} codes to {output}")
 
 
@@ -131,7 +140,13 @@ def export_quotes(
 @click.option("--context", is_flag=True, help="Add a column with the preceding question.")
 @click.pass_context
 def export_table(
-    ctx: click.Context, where: tuple[str, ...], coder: str, output: Path, fmt: str | None, context: bool
+    ctx: click.Context,
+    where: tuple[str, ...],
+    coder: str,
+    output: Path,
+    csv_protect: bool,
+    fmt: str | None,
+    context: bool,
 ) -> None:
     """One row per quote (respondent, attributes, theme/subtheme columns, flags, text) for R or Excel.
 
@@ -139,7 +154,7 @@ def export_table(
     """
     fmt, store, filters = _inputs(ctx, output, fmt, TABLE_FORMATS, where)
     report = exports.build_quote_report(store, coder, filters=filters, context=context)
-    _write("Writing rows", report.n_shown, write_table, report, fmt, output)
+    _write("Writing rows", report.n_shown, write_table, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} rows to {output}")
 
 
@@ -180,6 +195,7 @@ def export_matrix(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
     kind: str,
     by: str | None,
     count: str,
@@ -202,7 +218,7 @@ def export_matrix(
         matrix = matrices.attribute_matrix(store, coder, by, filters, rollup is not False, count)
     else:
         matrix = matrices.cooccurrence_matrix(store, coder, filters, bool(rollup), unit)
-    write_matrix(matrix, fmt, output)
+    write_matrix(matrix, fmt, output, csv_protect)
     rows, cols = matrix.frame.shape
     click.echo(f"wrote the {kind} matrix ({rows} rows, {cols} columns) to {output}")
 
@@ -222,6 +238,7 @@ def export_joint(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
     fmt: str | None,
     exemplars: int,
     group_by: str | None,
@@ -243,7 +260,7 @@ def export_joint(
         max_depth=depth,
         warn=warn,
     )
-    _write("Writing joint display", len(display.themes), write_joint, display, fmt, output)
+    _write("Writing joint display", len(display.themes), write_joint, display, fmt, output, csv_protect)
     n_items = sum(len(t.items) for t in display.themes)
     click.echo(f"wrote {len(display.themes)} themes with {n_items} linked items to {output}")
 

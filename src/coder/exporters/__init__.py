@@ -56,28 +56,43 @@ def _unknown(fmt: str, known: tuple[str, ...]) -> CoderError:
     return CoderError(f"unknown export format {fmt!r}", f"use one of {', '.join(known)}")
 
 
-def write_quotes(report: QuoteReport, fmt: str, out: Path, progress: Progress = None) -> None:
-    """Write quotes per theme as md, csv, json, docx, html or xlsx."""
+def write_quotes(
+    report: QuoteReport, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """Write quotes per theme as md, csv, json, docx, html or xlsx.
+
+    ``csv_protect``: in CSV, prefix cells that start like a formula with ``'``.
+    """
     if fmt not in QUOTE_WRITERS:
         raise _unknown(fmt, QUOTE_FORMATS)
-    QUOTE_WRITERS[fmt](report, out, progress)
+    if fmt == "csv":
+        write_quotes_csv(report, out, progress, csv_protect)
+    else:
+        QUOTE_WRITERS[fmt](report, out, progress)
 
 
-def write_joint(display: JointDisplay, fmt: str, out: Path, progress: Progress = None) -> None:
-    """Write the joint display as md, csv, xlsx, html or json."""
+def write_joint(
+    display: JointDisplay, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """Write the joint display as md, csv, xlsx, html or json (``csv_protect`` as for quotes)."""
     if fmt not in JOINT_WRITERS:
         raise _unknown(fmt, JOINT_FORMATS)
-    JOINT_WRITERS[fmt](display, out, progress)
+    if fmt == "csv":
+        write_joint_csv(display, out, progress, csv_protect)
+    else:
+        JOINT_WRITERS[fmt](display, out, progress)
 
 
-def write_table(report: QuoteReport, fmt: str, out: Path, progress: Progress = None) -> None:
-    """The quote table (one row per quote) as csv or xlsx."""
+def write_table(
+    report: QuoteReport, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """The quote table (one row per quote) as csv or xlsx (``csv_protect`` as for quotes)."""
     if fmt not in TABLE_FORMATS:
         raise _unknown(fmt, TABLE_FORMATS)
-    QUOTE_WRITERS[fmt](report, out, progress)
+    write_quotes(report, fmt, out, progress, csv_protect)
 
 
-def write_matrix(matrix: Matrix, fmt: str, out: Path) -> None:
+def write_matrix(matrix: Matrix, fmt: str, out: Path, csv_protect: bool = True) -> None:
     """A code matrix as csv or xlsx; a presence matrix also as SPSS .sav."""
     if fmt not in MATRIX_FORMATS:
         raise _unknown(fmt, MATRIX_FORMATS)
@@ -90,7 +105,7 @@ def write_matrix(matrix: Matrix, fmt: str, out: Path) -> None:
         write_sav(matrix, out)
         return
     frame = matrix.frame if matrix.index else matrix.frame.set_index(matrix.frame.columns[0])
-    write_frame(frame, fmt, out, sheet=matrix.kind.capitalize())
+    write_frame(frame, fmt, out, sheet=matrix.kind.capitalize(), protect=csv_protect)
 
 
 __all__ = [

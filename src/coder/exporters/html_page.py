@@ -28,6 +28,7 @@ from coder.exporters.phrasing import (
     theme_counts,
 )
 from coder.exporters.svg import bar_chart
+from coder.outfile import write_text
 
 Progress = Callable[[int], None] | None
 
@@ -158,7 +159,7 @@ def write_quotes_html(report: QuoteReport, out: Path, progress: Progress = None)
         if progress:
             progress(len(section.quotes))
     body.append("</main>")
-    out.write_text(_page(lang, title, body), encoding="utf-8")
+    write_text(out, _page(lang, title, body))
 
 
 def _item_html(language: str, item: LinkedItem, color: str) -> str:
@@ -215,4 +216,4 @@ def write_joint_html(display: JointDisplay, out: Path, progress: Progress = None
     if any(i.kind == "aggregate" for t in display.themes for i in t.items):
         notes.append(word(lang, "aggregate_note"))
     body += [f'<p class="note">{escape(n)}</p>' for n in notes]
-    out.write_text(_page(lang, title, body, wide=True), encoding="utf-8")
+    write_text(out, _page(lang, title, body, wide=True))

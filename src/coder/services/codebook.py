@@ -15,6 +15,7 @@ from pathlib import Path
 from coder.codebook import dump_codebook_yaml, load_codebook, slugify
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Code, Codebook
+from coder.outfile import write_text
 from coder.storage import Store
 from coder.storage.store import new_guid
 
@@ -83,7 +84,7 @@ def export_codebook(store: Store, fmt: str, out: Path, with_meta: bool = False) 
 def write_codebook(codebook: Codebook, fmt: str, out: Path, with_meta: bool = False) -> None:
     """Write a code tree as YAML (``with_meta``: GUIDs and who added each code) or REFI-QDA .qdc."""
     if fmt == "yaml":
-        out.write_text(dump_codebook_yaml(codebook, with_meta=with_meta), encoding="utf-8")
+        write_text(out, dump_codebook_yaml(codebook, with_meta=with_meta))
     elif fmt == "qdc":
         from coder.refi import write_qdc
 

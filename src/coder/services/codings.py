@@ -15,6 +15,7 @@ from typing import Any
 
 from coder.errors import CoderError, InputFormatError, UnknownIdError
 from coder.model import Coding
+from coder.outfile import atomic_output, write_text
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 
@@ -144,9 +145,9 @@ def export_codings(store: Store, coder: str, out: Path) -> int:
     ]
     suffix = out.suffix.lower()
     if suffix == ".jsonl":
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     elif suffix == ".csv":
-        with out.open("w", encoding="utf-8", newline="") as fh:
+        with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=ROW_FIELDS)
             writer.writeheader()
             writer.writerows(rows)
