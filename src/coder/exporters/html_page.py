@@ -11,8 +11,8 @@ the text a browser shows is the stored slice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import re
+from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 
