@@ -22,8 +22,11 @@ from coder.errors import CoderError
 from coder.services.project import open_project, project_root
 from coder.storage import Store
 
-err_console = Console(stderr=True)
-out_console = Console()
+# Markup is off: every table cell and tree label may hold user data (a coder
+# named "[/]", an attribute "[anoniem]"), which must print as written. Styling
+# is done with rich.text.Text objects instead.
+err_console = Console(stderr=True, markup=False)
+out_console = Console(markup=False)
 
 
 class ProjectContext:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from coder.agreement import MEASURES
 from coder.cli import cli, out_console, print_json, project
@@ -49,7 +50,7 @@ def _table(report: dict[str, Any], with_ci: bool) -> Table:
         columns[6:6] = ["κ 95% CI", "α 95% CI"]
     for col in columns:
         table.add_column(col, justify="left" if col == "code" else "right", no_wrap=col != "code")
-    overall = {"code": "[bold]overall[/]", **report["overall"]}
+    overall = {"code": Text("overall", style="bold"), **report["overall"]}
     for row in [overall, *report["codes"]]:
         cells = [
             row["code"],
@@ -196,7 +197,10 @@ def _multi(store: Store, names: list[str], unit: str, as_json: bool, two_only: b
     table = Table(title=f"Agreement among {', '.join(names)} — {report['n_units']} {unit}s")
     for col in ("code", *(f"n {n}" for n in names), "all", "% agree", "Fleiss κ", "α"):
         table.add_column(col, justify="left" if col == "code" else "right")
-    for row in [{"code": "[bold]overall[/]", "n": {}, "n_all": "", **report["overall"]}, *report["codes"]]:
+    for row in [
+        {"code": Text("overall", style="bold"), "n": {}, "n_all": "", **report["overall"]},
+        *report["codes"],
+    ]:
         counts = [str(row["n"].get(n, "")) for n in names]
         table.add_row(row["code"], *counts, str(row["n_all"]), _fmt(row["percent_agreement"]),
                       _fmt(row["fleiss_kappa"]), _fmt(row["krippendorff_alpha"]))  # fmt: skip

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from coder.cli import cli, out_console, print_json, progress_bar, project
@@ -165,11 +166,12 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(codebook_to_dict(book, with_meta=True))
         return
-    tree = Tree(f"[bold]{book.name or 'Codebook'}")
+    tree = Tree(Text(book.name or "Codebook", style="bold"))
     nodes = {None: tree}
     for code in book.tree_order():
-        added = f" [dim](added by {code.created_by})" if code.origin == "coder" else ""
-        nodes[code.id] = nodes[code.parent_id].add(f"[bold]{code.name}[/] [dim]{code.id}[/]{added}")  # type: ignore[index]
+        added = f" (added by {code.created_by})" if code.origin == "coder" else ""
+        label = Text.assemble((code.name, "bold"), " ", (code.id + added, "dim"))
+        nodes[code.id] = nodes[code.parent_id].add(label)  # type: ignore[index]
     out_console.print(tree)
 
 

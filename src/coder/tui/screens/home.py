@@ -134,7 +134,7 @@ class HomeScreen(Screen[None]):
             if finding.row_matches(row, query):
                 table.add_row(
                     Text(row.id, style="bold"),
-                    " · ".join(row.attributes.values()),
+                    Text(" · ".join(row.attributes.values())),
                     Text(f"{row.words:,}", justify="right"),
                     progress_bar(row.coded_sentences, row.sentences),
                     Text(str(row.codings), justify="right"),
@@ -156,5 +156,5 @@ class HomeScreen(Screen[None]):
             name.append(code.name + (" (mine)" if code.origin == "coder" else ""))
             definition = code.description.split("\n")[0]
             table.add_row(
-                name, Text(str(counts.get(code.id, 0)), justify="right"), definition[:90], key=code.id
+                name, Text(str(counts.get(code.id, 0)), justify="right"), Text(definition[:90]), key=code.id
             )

@@ -43,6 +43,7 @@ from coder.model import Code
 from coder.services import alignment
 from coder.services import codebook as codes_service
 from coder.storage import Store
+from coder.tui.plain import as_text, plain_row
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -68,10 +69,10 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = Text(self.title_text)
             box.border_subtitle = "⏎ save · esc cancel"
             if self.hint:
-                yield Label(self.hint)
+                yield Label(self.hint, markup=False)
             yield Input(self.value, id="prompt")
 
     @on(Input.Submitted)
@@ -95,8 +96,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            box.border_title = Text(self.title_text)
+            yield OptionList(*(Option(as_text(label), id=key) for key, label in self.choices))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -169,7 +170,9 @@ class MergeScreen(Screen[None]):
         for row in self.added:
             counts = ", ".join(f"{k} {v}" for k, v in row["codings"].items()) or "—"
             table.add_row(
-                row["path"], row["name"], row["created_by"] or "", counts, _trim(row["description"], 50)
+                *plain_row(
+                    row["path"], row["name"], row["created_by"] or "", counts, _trim(row["description"], 50)
+                )
             )
         self.query_one("#mg-suggestions-heading", Static).update("Suggested merges, best first — ranking…")
         self._rank_worker(alignment.suggestion_inputs(self.store))
@@ -214,7 +217,7 @@ class MergeScreen(Screen[None]):
             text = f"{code.name} ({code.id}), added by {code.created_by}: {code.description or '(no definition)'}"
         else:
             text = ""
-        self.query_one("#mg-detail", Static).update(text)
+        self.query_one("#mg-detail", Static).update(Text(text))
 
     # -- actions -----------------------------------------------------------------------------
 

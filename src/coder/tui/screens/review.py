@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -189,7 +190,9 @@ class ReviewScreen(Screen[None]):
         self.query_one("#rv-note", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))
         if not self.items:
             self.query_one("#rv-heading", Static).update(
-                f"No disagreements in {self.review_layer!r}. Build the layer first: coder reconcile --coders A,B --into {self.review_layer}"
+                Text(
+                    f"No disagreements in {self.review_layer!r}. Build the layer first: coder reconcile --coders A,B --into {self.review_layer}"
+                )
             )
             return
         start = first_open(self.items)
@@ -321,14 +324,16 @@ class ReviewScreen(Screen[None]):
         self.query_one(TitleBar).set_right(self.progress)
         self.query_one("#rv-heading", Static).update(self._heading(item))
         self.query_one("#rv-context-body", Static).update(self._passage(item))
-        self.query_one("#rv-context").border_title = f"{item.transcript_id} · chars {item.start}–{item.end}"
+        self.query_one("#rv-context").border_title = Text(
+            f"{item.transcript_id} · chars {item.start}–{item.end}"
+        )
         sides: tuple[Side, Side] = ("a", "b")
         for side, name in zip(sides, item.coders, strict=True):
             box = self.query_one(f"#rv-side-{side}")
             accepted = item.status == "decided" and item.choice in (side, "both")
             box.set_class(accepted, "-accepted")
             box.set_class(item.status == "decided" and not accepted, "-rejected")
-            box.border_title = f"{side.upper()} · {name}"
+            box.border_title = Text(f"{side.upper()} · {name}")
             self.query_one(f"#rv-{side}-body", Static).update(self._side(item, side))
         self.query_one("#rv-note", Input).value = item.note
 
