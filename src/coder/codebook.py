@@ -16,8 +16,11 @@ import yaml
 
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
+from coder.safe_yaml import SafeLoader
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+MAX_CODE_DEPTH = 100
+"""Deepest code tree accepted from any file: deeper is a broken or hostile file."""
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LINK = re.compile(r"^[^:\s]+:[^:\s]+$")
 CODE_KEYS = {
@@ -35,7 +38,7 @@ CODE_KEYS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):
     """A safe loader that remembers the line of every mapping."""
 
 
@@ -190,6 +193,11 @@ def _check_tree(codes: list[Code], lines: dict[str, int], source: str) -> None:
                 )
             seen.add(current)
             current = parents[current]
+        if len(seen) > MAX_CODE_DEPTH:
+            raise InputFormatError(
+                f"{source}: line {lines[code.id]}: code {code.id!r} is nested {len(seen)} levels deep",
+                f"at most {MAX_CODE_DEPTH} levels are accepted",
+            )
 
 
 def codebook_to_dict(codebook: Codebook, *, with_meta: bool = False) -> dict[str, Any]:

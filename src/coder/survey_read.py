@@ -43,6 +43,7 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
 from coder.errors import CoderError
+from coder.safe_yaml import describe, load_yaml
 from coder.survey_stats import LabelValue, format_number
 
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "-", ".", "n.v.t.", "nvt", "#null!"})
@@ -301,9 +302,11 @@ def read_sidecar(path: Path) -> Sidecar | None:
     if sidecar is None:
         return None
     try:
-        spec = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CoderError(f"{sidecar.name} is not valid YAML: {err}", hint="Fix the YAML.") from err
+        spec = load_yaml(sidecar.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as err:
+        raise CoderError(f"{sidecar.name} is not valid YAML ({describe(err)})", hint="Fix the YAML.") from err
+    except UnicodeDecodeError as err:
+        raise CoderError(f"{sidecar.name} is not UTF-8 text", hint="Save it as UTF-8.") from err
     if not isinstance(spec, dict) or not all(isinstance(spec.get(k, {}), dict) for k in ("items", "values")):
         raise CoderError(
             f"{sidecar.name}: expected mappings 'items' and 'values'",

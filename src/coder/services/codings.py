@@ -8,6 +8,7 @@ error names row 57.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 
 ROW_FIELDS = ("transcript", "start", "end", "code", "memo")
+MAX_FIELD = 2**31 - 1
+"""csv's field size limit while reading codings: a memo may be as long as it likes."""
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -36,19 +39,26 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputFormatError(f"{path}: line {line_no}: not JSON ({exc.msg})") from exc
+            except RecursionError as exc:
+                raise InputFormatError(f"{path}: line {line_no}: JSON nested too deeply") from exc
             if not isinstance(row, dict):
                 raise InputFormatError(f"{path}: line {line_no}: expected a JSON object")
             yield line_no, row
     elif suffix == ".csv":
-        reader = csv.DictReader(text.splitlines())
-        missing = {"transcript", "start", "end", "code"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputFormatError(
-                f"{path}: header lacks {', '.join(sorted(missing))}",
-                "columns: transcript,start,end,code[,memo]",
-            )
-        for row_no, row in enumerate(reader, start=2):
-            yield row_no, row
+        # Memos may be long (over csv's default 128 KB field limit) and span lines.
+        csv.field_size_limit(MAX_FIELD)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            missing = {"transcript", "start", "end", "code"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputFormatError(
+                    f"{path}: header lacks {', '.join(sorted(missing))}",
+                    "columns: transcript,start,end,code[,memo]",
+                )
+            for row_no, row in enumerate(reader, start=2):
+                yield row_no, row
+        except csv.Error as exc:
+            raise InputFormatError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from exc
     else:
         raise InputFormatError(
             f"{path}: unsupported codings file {suffix!r}", "use .csv (with header) or .jsonl"

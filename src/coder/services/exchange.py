@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Codebook, Coding, Memo, Transcript
@@ -32,6 +33,9 @@ from coder.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid,
 from coder.services.project_merge import Incoming, MergeReport, apply_incoming, text_sha256
 from coder.storage import DB_FILENAME, Store, open_store
 from coder.storage.store import new_guid, now
+
+if TYPE_CHECKING:
+    from coder.qdpx_read import SourceAccess
 
 _RGB = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md")
@@ -193,9 +197,13 @@ def import_qdpx(
     lang: str = "auto",
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    access: SourceAccess | None = None,
 ) -> MergeReport:
-    """Import a REFI-QDA project (``.qdpx``, or a ``.qde``) into this project."""
-    incoming = incoming_from_qdpx(store, path, lang)
+    """Import a REFI-QDA project (``.qdpx``, or a ``.qde``) into this project.
+
+    ``access`` says which files outside the archive may be read (none by default).
+    """
+    incoming = incoming_from_qdpx(store, path, lang, access)
     return apply_incoming(store, incoming, "import", dry_run=dry_run, actor="import", progress=progress)
 
 
@@ -240,12 +248,15 @@ def incoming_from_store(other: Store, label: str) -> Incoming:
     )
 
 
-def incoming_from_qdpx(store: Store, path: Path, lang: str = "auto") -> Incoming:
+def incoming_from_qdpx(
+    store: Store, path: Path, lang: str = "auto", access: SourceAccess | None = None
+) -> Incoming:
     """A REFI-QDA project file in this project's model (codes known here keep their ids)."""
     from coder.qdpx_read import read_project_file
     from coder.segmentation import detect_language
 
-    project = read_project_file(path, {norm_guid(c.guid): c.id for c in store.codebook().codes})
+    known = {norm_guid(c.guid): c.id for c in store.codebook().codes}
+    project = read_project_file(path, known, access)
     incoming = Incoming(path.name, project.codebook, [], [], [], warnings=list(project.warnings))
     coder_of = _Coders(project.users, incoming.coders)
     code_id = {c.guid: c.id for c in project.codebook.codes}
