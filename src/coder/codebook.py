@@ -16,9 +16,9 @@ import yaml
 
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
+from coder.naming import ID_HINT, id_problem
 from coder.safe_yaml import SafeLoader
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 MAX_CODE_DEPTH = 100
 """Deepest code tree accepted from any file: deeper is a broken or hostile file."""
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -66,7 +66,7 @@ def load_codebook(path: Path) -> Codebook:
     if suffix == ".qdc":
         from coder.refi import read_qdc
 
-        return read_qdc(path)
+        return check_codebook(read_qdc(path), str(path))
     if suffix not in (".yaml", ".yml"):
         raise InputFormatError(
             f"{path}: unsupported codebook format {suffix or '(none)'}",
@@ -119,6 +119,7 @@ def _flatten(
 
 def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> list[Code]:
     seen: dict[str, int] = {}
+    folded: dict[str, int] = {}
     codes: list[Code] = []
     positions: dict[str | None, int] = {}
     for item, nested_parent in raw:
@@ -131,17 +132,16 @@ def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> l
                 f"allowed: {', '.join(sorted(CODE_KEYS))}",
             )
         code_id = item.get("id")
-        if code_id is None or not SLUG.match(str(code_id)):
-            raise InputFormatError(
-                f"{where}: code id {code_id!r} is missing or not a slug",
-                "use lowercase letters, digits, '-', '_' or '.', e.g. `eigen-kracht`",
-            )
+        problem = "is missing" if code_id is None else id_problem(str(code_id))
+        if problem:
+            raise InputFormatError(f"{where}: code id {code_id!r} {problem}", ID_HINT)
         code_id = str(code_id)
-        if code_id in seen:
+        if code_id.casefold() in folded:
             raise InputFormatError(
-                f"{where}: duplicate code id {code_id!r} (first at line {seen[code_id]})",
-                "ids must be unique in the whole tree",
+                f"{where}: duplicate code id {code_id!r} (first at line {folded[code_id.casefold()]})",
+                "ids must be unique in the whole tree, ignoring case",
             )
+        folded[code_id.casefold()] = line
         seen[code_id] = line
         name = item.get("name")
         if not name or not str(name).strip():
@@ -173,6 +173,21 @@ def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> l
         )
     _check_tree(codes, seen, source)
     return codes
+
+
+def check_codebook(codebook: Codebook, source: str) -> Codebook:
+    """``codebook`` when every id is valid and unique ignoring case and every code has a name."""
+    seen: set[str] = set()
+    for code in codebook.codes:
+        problem = id_problem(code.id)
+        if problem:
+            raise InputFormatError(f"{source}: code id {code.id!r} {problem}", ID_HINT)
+        if code.id.casefold() in seen:
+            raise InputFormatError(f"{source}: code id {code.id!r} is there twice (ids ignore case)")
+        if not code.name.strip():
+            raise InputFormatError(f"{source}: code {code.id!r} has no name")
+        seen.add(code.id.casefold())
+    return codebook
 
 
 def _check_tree(codes: list[Code], lines: dict[str, int], source: str) -> None:

@@ -41,27 +41,26 @@ class SafeLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         """Count aliases and nesting while the document is composed."""
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
         if isinstance(event, AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise YamlLimitError(
                     problem=f"more than {MAX_ALIASES} aliases (*name); write the values out",
-                    problem_mark=event.start_mark,
+                    problem_mark=mark,
                 )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlLimitError(
-                    problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=event.start_mark
-                )
-            return super().compose_node(parent, index)  # type: ignore[no-untyped-call,no-any-return]
+                raise YamlLimitError(problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=mark)
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
     def compose_document(self) -> Node | None:
         """The document's root node, refused when its aliases expand it too far."""
-        node: Node | None = super().compose_document()  # type: ignore[no-untyped-call]
+        node: Node | None = super().compose_document()
         if node is not None and expanded_size(node) > MAX_NODES:
             raise YamlLimitError(
                 problem=f"aliases expand this document to more than {MAX_NODES:,} values",

@@ -16,6 +16,7 @@ from typing import Any
 
 from coder.errors import CoderError, InputFormatError, UnknownIdError
 from coder.model import Coding
+from coder.naming import check_coder_name, existing_id
 from coder.outfile import atomic_output, write_text
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
@@ -67,8 +68,7 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def import_codings(store: Store, path: Path, coder: str, add_missing_codes: bool = False) -> dict[str, int]:
     """Import one coder's codings from CSV/JSONL; all rows or none."""
-    if not coder.strip():
-        raise CoderError("--coder must name a coder")
+    coder = check_coder_name(coder)
     lengths = {t: len(text) for t, text in store.transcript_texts().items()}
     with store.transaction():
         store.ensure_coder(coder)
@@ -122,8 +122,12 @@ def _validate_row(
 def _code_for_row(store: Store, label: str, ref: str, coder: str, add_missing: bool, added: list[str]) -> str:
     if not ref:
         raise InputFormatError(f"{label}: empty code")
+    codebook = store.codebook()
+    known = [c.id for c in codebook.codes]
+    # Ids ignore case: `Privacy` is the existing `privacy`, never a second code beside it.
+    ref = "/".join(existing_id(part, known) or part for part in ref.strip().strip("/").split("/"))
     try:
-        return resolve_code(store.codebook(), ref)
+        return resolve_code(codebook, ref)
     except UnknownIdError:
         if not add_missing:
             raise InputFormatError(
@@ -132,9 +136,12 @@ def _code_for_row(store: Store, label: str, ref: str, coder: str, add_missing: b
     except CoderError as exc:
         raise InputFormatError(f"{label}: {exc.message}") from None
     parent: str | None = None
-    for part in ref.strip("/").split("/"):
+    for part in ref.split("/"):
         if not store.has_code(part):
-            new_coder_code(store, part, coder, parent, code_id=part)
+            try:
+                new_coder_code(store, part, coder, parent, code_id=part)
+            except CoderError as exc:
+                raise InputFormatError(f"{label}: {exc.message}", exc.hint) from None
             added.append(part)
         parent = part
     return parent or ref

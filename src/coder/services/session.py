@@ -27,6 +27,7 @@ from typing import Any
 
 from coder.errors import CoderError
 from coder.model import Code, Coding
+from coder.naming import check_coder_name
 from coder.services import codebook as codebook_service
 from coder.services import codings as coding_service
 from coder.storage import Store
@@ -70,9 +71,7 @@ def last_coder(store: Store) -> str | None:
 
 def remember_coder(store: Store, name: str) -> str:
     """Register ``name`` as a coder and remember it for this project."""
-    name = name.strip()
-    if not name:
-        raise CoderError("a coder needs a name", "type the name you code under, e.g. anna")
+    name = check_coder_name(name)
     if any(ch.isspace() for ch in name) or "/" in name:
         raise CoderError(f"coder name {name!r} has spaces or '/'", "use one word, e.g. anna or bram")
     with store.transaction():
