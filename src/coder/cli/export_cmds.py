@@ -53,6 +53,13 @@ def _common(f: click.decorators.FC) -> click.decorators.FC:
     f = click.option("-o", "--output", required=True, type=OUTPUT, help="File to write.")(f)
     f = click.option("--coder", default="final", show_default=True, help="Coder layer to export.")(f)
     f = click.option(
+        "--pseudonymize",
+        "pseudonym_map",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="MAP.yaml",
+        help="Replace each name in MAP.yaml (`Zwolle: Gemeente A`) everywhere in the export.",
+    )(f)
+    f = click.option(
         "--csv-protect/--no-csv-protect",
         default=True,
         show_default=True,
@@ -83,6 +90,19 @@ def _inputs(
     return fmt, project(ctx).store, exports.parse_where(where)
 
 
+def _pseudonymized(result: T, pseudonym_map: Path | None) -> T:
+    """``result`` with the map's names replaced; the counts go to stderr."""
+    if pseudonym_map is None:
+        return result
+    from coder.pseudonym import Pseudonymizer, load_map
+
+    swapper = Pseudonymizer(load_map(pseudonym_map))
+    changed: T = swapper.apply(result)
+    for line in swapper.summary():
+        click.echo(f"pseudonymised: {line}", err=True)
+    return changed
+
+
 def _write(
     label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path, protect: bool
 ) -> None:
@@ -110,6 +130,7 @@ def export_quotes(
     coder: str,
     output: Path,
     csv_protect: bool,
+    pseudonym_map: Path | None,
     fmt: str | None,
     max_quotes: int | None,
     context: bool,
@@ -130,6 +151,7 @@ def export_quotes(
         language=lang,
         include_empty=all_codes,
     )
+    report = _pseudonymized(report, pseudonym_map)
     _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} quotes in {len(report.sections)} codes to {output}")
 
@@ -145,6 +167,7 @@ def export_table(
     coder: str,
     output: Path,
     csv_protect: bool,
+    pseudonym_map: Path | None,
     fmt: str | None,
     context: bool,
 ) -> None:
@@ -153,7 +176,9 @@ def export_table(
     Example: coder export table --coder final -o quotes.csv
     """
     fmt, store, filters = _inputs(ctx, output, fmt, TABLE_FORMATS, where)
-    report = exports.build_quote_report(store, coder, filters=filters, context=context)
+    report = _pseudonymized(
+        exports.build_quote_report(store, coder, filters=filters, context=context), pseudonym_map
+    )
     _write("Writing rows", report.n_shown, write_table, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} rows to {output}")
 
@@ -196,6 +221,7 @@ def export_matrix(
     coder: str,
     output: Path,
     csv_protect: bool,
+    pseudonym_map: Path | None,
     kind: str,
     by: str | None,
     count: str,
@@ -218,6 +244,7 @@ def export_matrix(
         matrix = matrices.attribute_matrix(store, coder, by, filters, rollup is not False, count)
     else:
         matrix = matrices.cooccurrence_matrix(store, coder, filters, bool(rollup), unit)
+    matrix = _pseudonymized(matrix, pseudonym_map)
     write_matrix(matrix, fmt, output, csv_protect)
     rows, cols = matrix.frame.shape
     click.echo(f"wrote the {kind} matrix ({rows} rows, {cols} columns) to {output}")
@@ -239,6 +266,7 @@ def export_joint(
     coder: str,
     output: Path,
     csv_protect: bool,
+    pseudonym_map: Path | None,
     fmt: str | None,
     exemplars: int,
     group_by: str | None,
@@ -260,6 +288,7 @@ def export_joint(
         max_depth=depth,
         warn=warn,
     )
+    display = _pseudonymized(display, pseudonym_map)
     _write("Writing joint display", len(display.themes), write_joint, display, fmt, output, csv_protect)
     n_items = sum(len(t.items) for t in display.themes)
     click.echo(f"wrote {len(display.themes)} themes with {n_items} linked items to {output}")
