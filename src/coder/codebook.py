@@ -86,7 +86,7 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputFormatError(f"{source}:{where} malformed YAML: {problem}", "fix the YAML syntax") from exc
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         raise InputFormatError(

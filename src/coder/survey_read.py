@@ -180,6 +180,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> Table:
         raise CoderError(
             f"{path.name} is not an Excel .xlsx file", hint="Save it from Excel as .xlsx."
         ) from err
+    except (OverflowError, ValueError, TypeError) as err:
+        # openpyxl/pandas on a damaged sheet or a cell they cannot convert (e.g. 1.8e308)
+        raise CoderError(
+            f"{path.name}: a cell cannot be read ({err})", hint="Check the sheet in Excel and save it again."
+        ) from err
     filled = [i for i in range(len(raw)) if raw.iloc[i].map(clean_cell).notna().any()]
     if not filled:
         raise _empty(path.name)
