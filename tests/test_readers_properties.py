@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -30,7 +31,7 @@ from coder.services.exchange import import_qdpx
 from coder.services.project import init_project
 from coder.services.surveys import import_survey
 from coder.services.transcripts import import_transcripts
-from coder.storage import Store
+from coder.storage import Store, open_store
 
 SETTINGS = settings(
     max_examples=25,
@@ -63,8 +64,21 @@ def check(store: Store, action: Callable[[], object]) -> None:
 
 
 def project(tmp_path: Path) -> Store:
+    """An empty project (made once per test: hypothesis reuses ``tmp_path`` across examples)."""
+    if (tmp_path / "proj").exists():
+        return open_store(tmp_path / "proj")
     store, _ = init_project(tmp_path / "proj")
     return store
+
+
+@contextmanager
+def opened(tmp_path: Path, make: Callable[[Path], Store] = project) -> Iterator[Store]:
+    """The test's project, open for one example."""
+    store = make(tmp_path)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def write(folder: Path, name: str, data: bytes) -> Path:
@@ -103,24 +117,18 @@ def subtitle_text(vtt: bool) -> st.SearchStrategy[str]:
     data=st.binary(max_size=400) | transcript_text().map(str.encode), suffix=st.sampled_from([".txt", ".md"])
 )
 def test_text_transcripts(tmp_path: Path, data: bytes, suffix: str) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         path = write(tmp_path, f"t{suffix}", data)
         check(store, lambda: import_transcripts(store, [path], lang="nl", replace=True))
-    finally:
-        store.close()
 
 
 @SETTINGS
 @given(vtt=st.booleans(), data=st.data())
 def test_subtitles(tmp_path: Path, vtt: bool, data: st.DataObject) -> None:
     raw = data.draw(st.binary(max_size=300) | subtitle_text(vtt).map(str.encode))
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         path = write(tmp_path, "t.vtt" if vtt else "t.srt", raw)
         check(store, lambda: import_transcripts(store, [path], lang="nl", replace=True))
-    finally:
-        store.close()
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:
@@ -139,12 +147,9 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
     | st.lists(WORDS, max_size=3).map(lambda names: zip_bytes({n or "x": b"<w:document/>" for n in names}))
 )
 def test_docx_transcripts(tmp_path: Path, data: bytes) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         path = write(tmp_path, "t.docx", data)
         check(store, lambda: import_transcripts(store, [path], lang="nl", replace=True))
-    finally:
-        store.close()
 
 
 # --- codebooks ---------------------------------------------------------------------------
@@ -159,12 +164,9 @@ def test_docx_transcripts(tmp_path: Path, data: bytes) -> None:
     ).map(lambda codes: yaml.safe_dump({"codes": codes}).encode())
 )
 def test_yaml_codebooks(tmp_path: Path, data: bytes) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         path = write(tmp_path, "book.yaml", data)
         check(store, lambda: load_codebook_file(store, path))
-    finally:
-        store.close()
 
 
 def xml_tree(tags: list[str], ns: str) -> st.SearchStrategy[str]:
@@ -186,20 +188,18 @@ def xml_tree(tags: list[str], ns: str) -> st.SearchStrategy[str]:
     | xml_tree(["Code", "Description", "Codes", "Set"], "urn:QDA-XML:codebook:1.0").map(str.encode)
 )
 def test_qdc_codebooks(tmp_path: Path, data: bytes) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         path = write(tmp_path, "book.qdc", data)
         check(store, lambda: load_codebook_file(store, path))
-    finally:
-        store.close()
 
 
 # --- codings -----------------------------------------------------------------------------
 
 
 def coded_project(tmp_path: Path) -> Store:
+    """A project with one transcript and one code."""
     if (tmp_path / "proj").exists():
-        return Store_open(tmp_path)
+        return open_store(tmp_path / "proj")
     store = project(tmp_path)
     source = tmp_path / "T01.txt"
     source.write_text("I: Vraag?\n\nR: Een antwoord met genoeg woorden erin.\n", encoding="utf-8")
@@ -233,14 +233,11 @@ def csv_bytes(rows: list[dict[str, object]]) -> bytes:
     add=st.booleans(),
 )
 def test_codings_files(tmp_path: Path, suffix: str, data: bytes | list[dict[str, object]], add: bool) -> None:
-    store = coded_project(tmp_path)
-    try:
+    with opened(tmp_path, coded_project) as store:
         if isinstance(data, list):
             data = csv_bytes(data) if suffix == ".csv" else "\n".join(json.dumps(r) for r in data).encode()
         path = write(tmp_path, f"rows{suffix}", data)
         check(store, lambda: import_codings(store, path, "anna", add_missing_codes=add))
-    finally:
-        store.close()
 
 
 # --- surveys -----------------------------------------------------------------------------
@@ -272,8 +269,7 @@ CELL = st.none() | st.integers(-100, 100) | st.floats(allow_nan=False, allow_inf
 def test_survey_files(
     tmp_path: Path, suffix: str, rows: list[list[object]], raw: bytes | None, delimiter: str
 ) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         if raw is None:
             raw = (
                 "\n".join(delimiter.join("" if c is None else str(c) for c in row) for row in rows).encode()
@@ -282,8 +278,6 @@ def test_survey_files(
             )
         path = write(tmp_path, f"survey{suffix}", raw)
         check(store, lambda: import_survey(store, path, "enquete"))
-    finally:
-        store.close()
 
 
 # --- REFI-QDA projects -------------------------------------------------------------------
@@ -314,8 +308,7 @@ def qde(body: str, text_path: str) -> str:
     raw=st.none() | st.binary(max_size=300),
 )  # fmt: skip
 def test_qdpx_projects(tmp_path: Path, body: str, text_path: str, text: bytes, raw: bytes | None) -> None:
-    store = project(tmp_path) if not (tmp_path / "proj").exists() else Store_open(tmp_path)
-    try:
+    with opened(tmp_path) as store:
         data = (
             raw
             if raw is not None
@@ -324,11 +317,3 @@ def test_qdpx_projects(tmp_path: Path, body: str, text_path: str, text: bytes, r
         path = write(tmp_path, "p.qdpx", data)
         check(store, lambda: import_qdpx(store, path))
         assert b"root:" not in snapshot(store).encode()  # /etc/passwd was never read
-    finally:
-        store.close()
-
-
-def Store_open(tmp_path: Path) -> Store:
-    from coder.storage import open_store
-
-    return open_store(tmp_path / "proj")

@@ -10,7 +10,8 @@ progress bar.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 from coder.errors import CoderError
@@ -56,6 +57,21 @@ def _unknown(fmt: str, known: tuple[str, ...]) -> CoderError:
     return CoderError(f"unknown export format {fmt!r}", f"use one of {', '.join(known)}")
 
 
+def _dispatch(
+    writers: Mapping[str, Callable[..., None]],
+    data: object,
+    fmt: str,
+    out: Path,
+    progress: Progress,
+    csv_protect: bool,
+) -> None:
+    """Call the writer for ``fmt``; CSV writers also get ``protect``."""
+    if fmt not in writers:
+        raise _unknown(fmt, tuple(writers))
+    writer = partial(writers[fmt], protect=csv_protect) if fmt == "csv" else writers[fmt]
+    writer(data, out, progress)
+
+
 def write_quotes(
     report: QuoteReport, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
 ) -> None:
@@ -63,24 +79,14 @@ def write_quotes(
 
     ``csv_protect``: in CSV, prefix cells that start like a formula with ``'``.
     """
-    if fmt not in QUOTE_WRITERS:
-        raise _unknown(fmt, QUOTE_FORMATS)
-    if fmt == "csv":
-        write_quotes_csv(report, out, progress, csv_protect)
-    else:
-        QUOTE_WRITERS[fmt](report, out, progress)
+    _dispatch(QUOTE_WRITERS, report, fmt, out, progress, csv_protect)
 
 
 def write_joint(
     display: JointDisplay, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
 ) -> None:
     """Write the joint display as md, csv, xlsx, html or json (``csv_protect`` as for quotes)."""
-    if fmt not in JOINT_WRITERS:
-        raise _unknown(fmt, JOINT_FORMATS)
-    if fmt == "csv":
-        write_joint_csv(display, out, progress, csv_protect)
-    else:
-        JOINT_WRITERS[fmt](display, out, progress)
+    _dispatch(JOINT_WRITERS, display, fmt, out, progress, csv_protect)
 
 
 def write_table(
