@@ -80,6 +80,12 @@ async def test_markup_like_data_shows_as_written_on_every_screen(tmp_path: Path)
         assert "[/naam]" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("n")  # the new-code form lists every code as a possible parent
+        await pilot.pause()
+        parent = app.screen.query_one("#code-parent")
+        assert [str(prompt) for prompt, _ in parent._options][1:] == ["[/b] Wonen"]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
         app.notify("saved [/x] for [/]")
         await pilot.pause()
         shown = list(app._notifications)

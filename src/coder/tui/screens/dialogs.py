@@ -164,7 +164,7 @@ class CodeForm(Dialog["CodeDraft"]):
             yield Input(self.code.name if self.code else "", id="code-name")
             if self.code is None:
                 yield Label("Parent")
-                options = [("  " * (self._depth(c)) + c.name, c.id) for c in self.codebook.tree_order()]
+                options = [(Text("  " * self._depth(c) + c.name), c.id) for c in self.codebook.tree_order()]
                 yield Select(
                     options, value=self.parent_id or Select.NULL, prompt="(top level)", id="code-parent"
                 )
