@@ -44,7 +44,7 @@ from coder.safe_yaml import describe, load_yaml
 if TYPE_CHECKING:
     import pandas as pd
 
-POSSESSIVE = r"(?P<pos>['’]s|['’]|s)?"
+POSSESSIVE = r"(?:['’]s|['’]|s)?"
 DERIVED = r"(?:se|sche|sers?|ers?|enaar|enaren|naar|naren|mers?|e)"
 MIN_STEM = 4
 
@@ -95,30 +95,28 @@ class Pseudonymizer:
     def __init__(self, mapping: dict[str, str]) -> None:
         self.mapping = mapping
         self.counts: Counter[str] = Counter({name: 0 for name in mapping})
-        # Longest names first, so "Gemeente Zwolle" wins over "Zwolle".
-        names = sorted(mapping, key=len, reverse=True)
-        self._patterns = [(name, self._pattern(name)) for name in names]
+        # One pattern, one pass over each string; longest names first, so
+        # "Gemeente Zwolle" wins over "Zwolle".
+        self._names = sorted(mapping, key=len, reverse=True)
+        alternatives = "|".join(f"(?P<n{i}>{self._body(name, i)})" for i, name in enumerate(self._names))
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     @staticmethod
-    def _pattern(name: str) -> re.Pattern[str]:
+    def _body(name: str, i: int) -> str:
         stems = "|".join(_words(s) for s in _stems(name))
-        derived = f"(?:{stems}){DERIVED}" if stems else None
-        exact = f"{_words(name)}{POSSESSIVE}"
-        body = f"(?:{exact}|{derived})" if derived else exact
-        return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+        exact = f"{_words(name)}(?P<pos{i}>{POSSESSIVE})"
+        return f"{exact}|(?:{stems}){DERIVED}" if stems else exact
+
+    def _swap(self, match: re.Match[str]) -> str:
+        i = int((match.lastgroup or "n0")[1:])
+        name = self._names[i]
+        self.counts[name] += 1
+        possessive = match.group(f"pos{i}") or ""
+        return self.mapping[name] + (possessive if possessive[:1] in "'’" else "")
 
     def text(self, value: str) -> str:
         """``value`` with every listed name (and its inflections) replaced."""
-        for name, pattern in self._patterns:
-            pseudonym = self.mapping[name]
-
-            def swap(match: re.Match[str], name: str = name, pseudonym: str = pseudonym) -> str:
-                self.counts[name] += 1
-                possessive = match.groupdict().get("pos") or ""
-                return pseudonym + (possessive if possessive[:1] in "'’" else "")
-
-            value = pattern.sub(swap, value)
-        return value
+        return self._pattern.sub(self._swap, value)
 
     def apply(self, data: Any) -> Any:
         """A copy of ``data`` with every string in it pseudonymised (dict keys included)."""

@@ -35,6 +35,7 @@ LEVELS = ("theme", "subtheme")
 FIXED = ("code", "code_name", "coder", "key_quote", "start", "end", "speaker", "turn", "text", "memo")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a cell as a formula (OWASP)."""
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 WIDE = {"text": 80, "exemplar_1": 60, "exemplar_2": 60, "exemplar_3": 60, "label": 40, "description": 60}
 
 
@@ -100,9 +101,13 @@ def risky(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def protect_cell(value: Any) -> Any:
-    """OWASP's advice for CSV: a leading ``'`` keeps a formula-like cell text."""
-    return "'" + value if risky(value) else value
+def protect_row(row: Iterable[Any]) -> list[Any]:
+    """OWASP's advice for CSV: a leading ``'`` keeps a formula-like cell text.
+
+    Inlined (no call per cell) because a quote table has a million cells.
+    """
+    starts = FORMULA_FIRST
+    return ["'" + v if isinstance(v, str) and v[:1] in starts else v for v in row]
 
 
 def write_csv(
@@ -118,9 +123,9 @@ def write_csv(
     """
     with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([protect_cell(c) for c in columns] if protect else columns)
+        writer.writerow(protect_row(columns) if protect else columns)
         for row in rows:
-            writer.writerow([protect_cell(c) for c in row] if protect else row)
+            writer.writerow(protect_row(row) if protect else row)
             if progress:
                 progress(1)
 
