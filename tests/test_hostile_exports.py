@@ -124,7 +124,7 @@ FORMATS = {
     "quotes": ["md", "csv", "json", "docx", "html", "xlsx"],
     "table": ["csv", "xlsx"],
     "matrix": ["csv", "xlsx", "sav"],
-    "joint": ["md", "csv", "xlsx", "html", "json"],
+    "joint": ["md", "csv", "xlsx", "html", "json", "docx"],
 }
 
 

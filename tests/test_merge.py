@@ -187,7 +187,9 @@ def test_qdpx_from_an_independent_project_matches_codes_by_name(
     _code(other, "carla", "T01", "ik werk nu drie jaar in het team", "generalistisch")
     out = tmp_path / "carla.qdpx"
     export_qdpx(other, out)
-    report = merge_project(lead, out)
+    with pytest.raises(CoderError, match="another study"):
+        merge_project(lead, out)
+    report = merge_project(lead, out, force=True)
     assert report.codes_added == [] and report.codings_added == {"carla": 1}
     assert [c.code_id for c in lead.codings()] == ["generalistisch"]
     other.close()

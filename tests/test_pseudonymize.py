@@ -88,7 +88,7 @@ EXPORTS = (
         ("matrix", "xlsx", ["--kind", "transcript"]),
         ("matrix", "sav", ["--kind", "presence"]),
     ]
-    + [("joint", fmt, []) for fmt in ("md", "csv", "xlsx", "html", "json")]
+    + [("joint", fmt, []) for fmt in ("md", "csv", "xlsx", "html", "json", "docx")]
 )
 
 

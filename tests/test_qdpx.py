@@ -328,3 +328,46 @@ def test_bare_qde_with_inline_text_cases_notes_and_shared_selections(tmp_path: P
     ]
     assert any("whole source" in w for w in report.warnings)
     assert store.memos() == []
+
+
+def _atlas(path: Path) -> Path:
+    """An ATLAS.ti-style file: the hierarchy written into names, one coding on ``Coke::diet Coke``."""
+    _qdpx(path, b"R: Ik drink liever light.", [(3, 25)])
+    with zipfile.ZipFile(path) as zf:
+        qde, text = (
+            zf.read("project.qde").decode(),
+            zf.read("Sources/33333333-3333-3333-3333-333333333333.TXT"),
+        )
+    qde = qde.replace(
+        'name="Zorg" isCodable="true"/>',
+        'name="Coke::diet Coke" isCodable="true"/>'
+        '<Code guid="44444444-4444-4444-4444-444444444444" name="Coke::regular" isCodable="true"/>'
+        '<Code guid="55555555-5555-5555-5555-555555555555" name="Pepsi" isCodable="true"/>',
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr("Sources/33333333-3333-3333-3333-333333333333.TXT", text)
+    return path
+
+
+def test_atlas_names_become_a_tree_unless_kept_flat(tmp_path: Path, store: Store) -> None:
+    path = _atlas(tmp_path / "atlas.qdpx")
+    import_qdpx(store, path)
+    book = store.codebook()
+    names = {c.id: (c.name, book.by_id()[c.parent_id].name if c.parent_id else None) for c in book.codes}
+    assert sorted(names.values(), key=str) == sorted(
+        [("Coke", None), ("diet Coke", "Coke"), ("regular", "Coke"), ("Pepsi", None)], key=str
+    )
+    (coding,) = store.codings()
+    assert store.get_code(coding.code_id).name == "diet Coke"
+    flat, _ = init_project(tmp_path / "flat")
+    import_qdpx(flat, path, flat_names=True)
+    assert sorted(c.name for c in flat.codebook().codes) == ["Coke::diet Coke", "Coke::regular", "Pepsi"]
+    out = tmp_path / "back.qdpx"
+    export_qdpx(store, out, atlas_names=True)
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode()
+    assert 'name="Coke::diet Coke"' in qde and 'name="Coke::regular"' in qde
+    doc = etree.fromstring(qde.encode())
+    assert project_schema().validate(etree.ElementTree(doc))
+    flat.close()

@@ -254,3 +254,24 @@ def test_recent_codes_come_from_the_project_and_move_to_front(project: Store) ->
     first.apply("T01", 5, 20, "eigen-kracht")
     assert first.recent[:2] == ["eigen-kracht", "generalistisch"]
     assert Session(project, "bram").recent == []
+
+
+def test_merging_one_code_can_be_undone_exactly(project: Store) -> None:
+    from coder.services.codebook import add_code, merge_code, merge_preview, undo_merge
+    from coder.services.codings import apply_code
+
+    store = project
+    a = add_code(store, "Privacy", "anna")
+    b = add_code(store, "Privacywetgeving", "bram", description="Wetten.")
+    child = add_code(store, "AVG", "bram", b.id)
+    apply_code(store, "anna", "T01", 0, 5, a.id)
+    apply_code(store, "bram", "T01", 0, 5, b.id)
+    apply_code(store, "bram", "T01", 6, 9, b.id)
+    before = (store.codebook(), store.codings())
+    assert merge_preview(store, b.id) == {"bram": 2}
+    record = merge_code(store, b.id, a.id, "lisa")
+    assert not store.has_code(b.id) and store.get_code(child.id).parent_id == a.id
+    assert store.get_code(a.id).description == "Wetten."
+    undo_merge(store, record, "lisa")
+    assert (store.codebook(), store.codings()) == before
+    assert [e.action for e in store.audit_entries()][-2:] == ["code.merge", "code.unmerge"]

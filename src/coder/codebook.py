@@ -16,11 +16,10 @@ import yaml
 
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
-from coder.naming import ID_HINT, id_problem
+from coder.model import slugify as slugify  # re-exported: callers import it from here
+from coder.naming import ID_HINT, MAX_CODE_DEPTH, id_problem
 from coder.safe_yaml import SafeLoader
 
-MAX_CODE_DEPTH = 100
-"""Deepest code tree accepted from any file: deeper is a broken or hostile file."""
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LINK = re.compile(r"^[^:\s]+:[^:\s]+$")
 CODE_KEYS = {
@@ -49,15 +48,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def slugify(text: str) -> str:
-    """A code id from a name: lowercase ASCII, words joined by ``-``."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "code"
 
 
 def load_codebook(path: Path) -> Codebook:

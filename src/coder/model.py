@@ -155,6 +155,7 @@ class Coding:
     key_quote: bool = False
     created_at: str = ""
     flagged: str | None = None
+    flagged_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,3 +182,17 @@ class AuditEntry:
     target: str
     before: Any
     after: Any
+
+
+def slugify(text: str) -> str:
+    """A code id from a name: lowercase ASCII, words joined by ``-``.
+
+    Here, below both the YAML codebook and the REFI-QDA readers, so that
+    neither imports the other for it.
+    """
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "code"

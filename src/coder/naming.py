@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 from coder.errors import CoderError
 
+MAX_CODE_DEPTH = 100
+"""Deepest code tree accepted from any file: deeper is a broken or hostile file."""
 ID_HINT = "ids use lowercase letters, digits, '-', '_' (and '.' inside), e.g. `eigen-kracht`"
 _ID = re.compile(r"[^\W_](?:[\w.-]*[\w-])?")
 

@@ -339,11 +339,16 @@ def source_file_name(source: ExSource) -> str:
     return f"{refi_guid(source.guid)}.txt"
 
 
-def write_qdpx(project: ExProject, out: Path) -> None:
-    """Write ``project`` as a ``.qdpx`` zip; nothing is left behind on failure."""
+def write_qdpx(project: ExProject, out: Path, extra_members: Mapping[str, bytes] | None = None) -> None:
+    """Write ``project`` as a ``.qdpx`` zip; nothing is left behind on failure.
+
+    ``extra_members`` are further files for the zip (other tools ignore them).
+    """
     data = project_xml(project)
     with atomic_output(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("project.qde", data)
+        for name, member in (extra_members or {}).items():
+            zf.writestr(name, member)
         for source in project.sources:
             if source.text is not None:
                 zf.writestr(f"sources/{source_file_name(source)}", source.text.encode("utf-8"))

@@ -157,8 +157,7 @@ def _parse_checked(data: bytes, label: str) -> etree._Element:
 def _read_codebook(
     root: etree._Element, known: dict[str, str]
 ) -> tuple[Codebook, dict[str, tuple[str, ...]]]:
-    from coder.codebook import slugify
-    from coder.model import Code
+    from coder.model import Code, slugify
 
     codes: list[Code] = []
     notes: dict[str, tuple[str, ...]] = {}

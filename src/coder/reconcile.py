@@ -26,17 +26,19 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from coder.model import Codebook
 from coder.units import merge_spans
 
 Side = Literal["a", "b"]
-Prefix = Sequence[int] | NDArray[np.int64]
-"""Non-whitespace prefix counts of a text (``units.nonspace_prefix``)."""
+if TYPE_CHECKING:
+    # numpy only for the type: the dataclasses here are read by every command.
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Prefix: TypeAlias = Sequence[int] | NDArray[np.int64]
+    """Non-whitespace prefix counts of a text (``units.nonspace_prefix``)."""
 SpanMode = Literal["union", "intersection"]
 Strategy = Literal["agreed", "union"]
 Choice = Literal["a", "b", "both", "neither", "edit"]

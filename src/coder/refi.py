@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from coder.codebook import MAX_CODE_DEPTH, slugify
 from coder.errors import InputFormatError
-from coder.model import Code, Codebook
+from coder.model import Code, Codebook, slugify
+from coder.naming import MAX_CODE_DEPTH
 from coder.outfile import atomic_output
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

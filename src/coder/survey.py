@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from coder.errors import CoderError
+from coder.survey_columns import detect_figures, detect_key, detect_label
 from coder.survey_read import Table, clean_cell, format_cell, parse_number, read_sidecar, read_table
 from coder.survey_stats import (
     OVERALL,
@@ -56,6 +57,8 @@ from coder.survey_stats import is_number_column as _is_number
 from coder.survey_stats import unknown_item as _unknown_item
 
 SurveyKind = Literal["aggregate", "respondents"]
+Columns = tuple[str | None, str | None, Sequence[str] | None]
+"""The key, label and figure columns a user chose for an aggregate table (None: detect)."""
 
 KEY_COLUMNS = ("item", "key", "id", "variable")
 """Names (any case) of the column holding item keys in an aggregate table."""
@@ -85,6 +88,9 @@ class Survey:
     source: str
     key_column: str | None = None
     group_columns: tuple[str, ...] = ()
+    figures: tuple[str, ...] | None = None
+    warnings: tuple[str, ...] = ()
+    """What reading noticed but did not refuse (not stored; shown at import)."""
 
     def items(self) -> list[str]:
         """Item keys: the key column's values, or the respondent item columns."""
@@ -97,6 +103,8 @@ class Survey:
         """The numeric columns of an aggregate table (empty for respondents)."""
         if self.kind != "aggregate":
             return []
+        if self.figures is not None:
+            return list(self.figures)
         return [c for c in self.data.columns if c != self.key_column and _is_number(self.data[c])]
 
     def item_label(self, key: str) -> str:
@@ -114,6 +122,7 @@ class Survey:
             "source": self.source,
             "key_column": self.key_column,
             "group_columns": list(self.group_columns),
+            **({"figures": list(self.figures)} if self.figures is not None else {}),
             "columns": [_column_record(str(c), self.data[c]) for c in self.data.columns],
             "item_labels": dict(self.item_labels),
             "value_labels": {
@@ -145,6 +154,7 @@ class Survey:
                 source=records["source"],
                 key_column=records["key_column"],
                 group_columns=tuple(records["group_columns"]),
+                figures=tuple(records["figures"]) if records.get("figures") is not None else None,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise CoderError(
@@ -160,21 +170,26 @@ def read_survey(
     sheet: str | int | None = None,
     kind: SurveyKind | None = None,
     groups: Sequence[str] = (),
+    columns: Columns = (None, None, None),
 ) -> Survey:
     """Read a .csv/.tsv/.txt, .xlsx or .sav survey file into a ``Survey``.
 
     ``sheet`` picks an Excel sheet (default the first); ``kind`` overrides
-    shape detection; ``groups`` names extra group columns of respondent data.
+    shape detection; ``groups`` names extra group columns of respondent data;
+    ``columns`` the key, label and figure columns of an aggregate table
+    (``--id``, ``--label``, ``--figures``; None: detected).
     Labels from ``<stem>-labels.yaml`` next to the file are added if present.
     """
-    survey = _build(read_table(path, sheet), name, kind, groups)
+    survey = _build(read_table(path, sheet), name, kind, groups, columns)
     return _apply_sidecar(survey, Path(path))
 
 
 # --- shape detection and checks ---------------------------------------------
 
 
-def _build(table: Table, name: str, kind: SurveyKind | None, groups: Sequence[str]) -> Survey:
+def _build(
+    table: Table, name: str, kind: SurveyKind | None, groups: Sequence[str], columns: Columns
+) -> Survey:
     frame = _named_columns(table)
     if frame.empty:
         raise CoderError(
@@ -182,11 +197,16 @@ def _build(table: Table, name: str, kind: SurveyKind | None, groups: Sequence[st
             hint="Add the survey figures below the header.",
         )
     table = dataclasses.replace(table, frame=frame)
-    key = next((c for c in frame.columns if c.lower() in KEY_COLUMNS), None)
+    key = detect_key(frame, columns[0], table.source)
     if kind is None:
-        kind = "aggregate" if key is not None and not _is_respondent_id(frame[key]) else "respondents"
+        chosen = columns[0] is not None or columns[2] is not None
+        kind = (
+            "aggregate"
+            if key is not None and (chosen or not _is_respondent_id(frame[key]))
+            else "respondents"
+        )
     if kind == "aggregate":
-        return _build_aggregate(table, name, key)
+        return _build_aggregate(table, name, key, columns)
     return _build_respondents(table, name, key, groups)
 
 
@@ -216,14 +236,14 @@ def _named_columns(table: Table) -> pd.DataFrame:
 
 
 def _is_respondent_id(column: pd.Series) -> bool:
-    if str(column.name).lower() != "id":
+    if not re.sub(r"[^a-z]", "", str(column.name).lower()).endswith("id"):
         return False
     cells = [clean_cell(c) for c in column.tolist()]
     numbers = [parse_number(c, False) if isinstance(c, str) else c for c in cells if c is not None]
     return all(n is not None and n.is_integer() for n in numbers)
 
 
-def _build_aggregate(table: Table, name: str, key: str | None) -> Survey:
+def _build_aggregate(table: Table, name: str, key: str | None, columns: Columns) -> Survey:
     if key is None:
         raise CoderError(
             f"{table.source}: an aggregate table needs a column named item, key, id or variable",
@@ -231,7 +251,7 @@ def _build_aggregate(table: Table, name: str, key: str | None) -> Survey:
         )
     keys = [format_cell(c) for c in table.frame[key].tolist()]
     _check_keys(table, key, keys)
-    label = next((c for c in table.frame.columns if c.lower() == LABEL_COLUMN), None)
+    label = detect_label(table.frame, key, columns[1], table.source)
     data = {
         c: (
             pd.Series(keys, dtype=object, name=c)
@@ -245,7 +265,43 @@ def _build_aggregate(table: Table, name: str, key: str | None) -> Survey:
     labels = dict(table.item_labels)
     if label is not None:
         labels |= {k: str(v) for k, v in zip(keys, data[label], strict=True) if v is not None}
-    return Survey(name, "aggregate", pd.DataFrame(data), labels, table.value_labels, table.source, key)
+    warnings = [
+        w
+        for c, column in data.items()
+        if c not in (key, label) and not _is_number(column)
+        for w in [_mixed_column_warning(table, c)]
+        if w
+    ]
+    numeric = [c for c in data if c not in (key, label) and _is_number(data[c])]
+    figures = detect_figures(pd.DataFrame(data), numeric, (key, label), columns[2], table.source)
+    frame = pd.DataFrame(data)
+    return Survey(
+        name, "aggregate", frame, labels, table.value_labels, table.source, key, (), figures, tuple(warnings)
+    )
+
+
+def _mixed_column_warning(table: Table, column: str) -> str | None:
+    """A text column with some numbers in it: likely figures spoiled by a few notes ("n.v.t.").
+
+    Such a column is not among the figures of the joint display, so a year
+    would vanish from it without a word; say which column and rows.
+    """
+    cells = [clean_cell(c) for c in table.frame[column].tolist()]
+    filled = [i for i, c in enumerate(cells) if c is not None]
+    numeric = {
+        i
+        for i in filled
+        if not isinstance(cells[i], str) or parse_number(str(cells[i]), table.decimal_comma) is not None
+    }
+    if not numeric:
+        return None
+    bad = [i for i in filled if i not in numeric]
+    rows = ", ".join(str(table.rows[i]) for i in bad[:5]) + (" ..." if len(bad) > 5 else "")
+    return (
+        f"{table.source}, column {column!r}: read as text, not as figures: {len(bad)} of {len(filled)} "
+        f"filled cells are not numbers (rows {rows}, e.g. {cells[bad[0]]!r}); correct or empty them "
+        "to use the column in the joint display"
+    )
 
 
 def _check_keys(table: Table, key: str, keys: list[str]) -> None:

@@ -44,7 +44,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from coder.errors import CoderError
 from coder.safe_yaml import describe, load_yaml
-from coder.survey_stats import LabelValue, format_number
+
+LabelValue = float | str
+"""An answer code in a value-label mapping (a number, or text)."""
+
+
+def format_number(value: float) -> str:
+    """A number as a group name or label key: ``2016``, not ``2016.0``."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
 
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "-", ".", "n.v.t.", "nvt", "#null!"})
 """Cell texts (any case) that mean "no value" rather than a wrong value."""

@@ -2,14 +2,15 @@
 
 Why it is shaped like this:
 
-* It only reads a ``Survey`` (its ``kind``, ``data``, labels and group
-  columns) and never imports ``coder.survey`` at run time, so ``survey`` can
-  re-export everything here without an import cycle, and the reading code and
-  the statistics can be read (and grown) apart.
+* It only reads a survey through ``SurveyLike`` (its ``kind``, ``data``,
+  labels and group columns) and never imports ``coder.survey``, so ``survey``
+  can re-export everything here without an import cycle, and the reading code
+  and the statistics can be read (and grown) apart. scipy is imported by the
+  one test that needs it, so reading a survey file never loads it.
 * The results are small frozen dataclasses; an undefined figure is ``None``.
-* The few helpers both modules need (what counts as a numeric column, how a
-  number is written as a group name, the unknown-item error) live here, the
-  lower of the two modules.
+* The few helpers both modules need (what counts as a numeric column, the
+  unknown-item error) live here; how a number is written as a group name
+  lives in ``survey_read``, the lowest of the three.
 """
 
 from __future__ import annotations
@@ -19,21 +20,42 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy.stats import mannwhitneyu
 
 from coder.errors import CoderError
+from coder.survey_read import LabelValue, format_number
 
-if TYPE_CHECKING:
-    from coder.survey import Survey
+__all__ = ["LabelValue", "SurveyLike", "format_number"]
 
 Direction = Literal["up", "down", "flat"]
-LabelValue = float | str
 OVERALL = "all"
 """Group name used when statistics are not split by a group column."""
+
+
+class SurveyLike(Protocol):
+    """What the statistics read of a ``coder.survey.Survey``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> pd.DataFrame: ...
+    @property
+    def item_labels(self) -> Mapping[str, str]: ...
+    @property
+    def value_labels(self) -> Mapping[str, Mapping[LabelValue, str]]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def key_column(self) -> str | None: ...
+    @property
+    def group_columns(self) -> tuple[str, ...]: ...
+    def items(self) -> list[str]: ...
+    def figure_columns(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -114,7 +136,7 @@ class ItemStats:
 # --- statistics ----------------------------------------------------------------
 
 
-def item_figures(survey: Survey, item: str, group_by: str | None = None) -> dict[str, float]:
+def item_figures(survey: SurveyLike, item: str, group_by: str | None = None) -> dict[str, float]:
     """The flat figures of the joint display for one item.
 
     Aggregate table: the item row's numeric columns by column name (empty cells
@@ -131,7 +153,7 @@ def item_figures(survey: Survey, item: str, group_by: str | None = None) -> dict
 
 
 def item_statistics(
-    survey: Survey,
+    survey: SurveyLike,
     item: str,
     group_by: str | None = None,
     *,
@@ -191,6 +213,8 @@ def compare_groups(
     """
     a = np.asarray(first_answers, dtype=float)
     b = np.asarray(second_answers, dtype=float)
+    from scipy.stats import mannwhitneyu  # about a second to import: only when comparing
+
     result = mannwhitneyu(a, b, alternative="two-sided")
     u, p = float(result.statistic), float(result.pvalue)
     r = 1.0 - 2.0 * u / (a.size * b.size)
@@ -218,7 +242,7 @@ def _top_two(answers: pd.Series, labels: Mapping[LabelValue, str]) -> float | No
     return None
 
 
-def _split(survey: Survey, answers: pd.Series, group_by: str | None) -> list[tuple[str, np.ndarray]]:
+def _split(survey: SurveyLike, answers: pd.Series, group_by: str | None) -> list[tuple[str, np.ndarray]]:
     if group_by is None:
         return [(OVERALL, answers.dropna().to_numpy(dtype=float))]
     if group_by not in survey.data.columns:
@@ -280,17 +304,19 @@ def is_number_column(column: pd.Series) -> bool:
     return bool(pd.api.types.is_float_dtype(column.dtype))
 
 
-def format_number(value: float) -> str:
-    """A number as a group name or label key: ``2016``, not ``2016.0``."""
-    return str(int(value)) if value.is_integer() else repr(value)
+def unknown_item(survey: SurveyLike, item: str) -> CoderError:
+    """The error for an item key that a survey does not have, with a few close matches."""
+    from rapidfuzz import fuzz, process, utils
 
-
-def unknown_item(survey: Survey, item: str) -> CoderError:
-    """The error for an item key that a survey does not have, listing its items."""
-    return CoderError(
-        f"survey {survey.name!r} ({survey.source}) has no item {item!r}",
-        hint=f"Items: {', '.join(survey.items()) or '(none)'}.",
+    items = survey.items()
+    close = process.extract(
+        item, items, scorer=fuzz.WRatio, processor=utils.default_process, limit=5, score_cutoff=50
     )
+    if close:
+        hint = f"Did you mean: {', '.join(match for match, _, _ in close)}? ({len(items)} items: coder survey show {survey.name})"
+    else:
+        hint = f"No item is close; {len(items)} items: coder survey show {survey.name}"
+    return CoderError(f"survey {survey.name!r} has no item {item!r} (in {survey.source})", hint=hint)
 
 
 def _plain(value: Any) -> Any:

@@ -10,13 +10,18 @@ million units cost a few array operations, not a loop over units × codings.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:
+    # numpy is imported where it is used: ``merge_spans`` is read by every command.
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 def nonspace_prefix(text: str) -> NDArray[np.int64]:
     """``p[k]`` = number of non-whitespace characters in ``text[:k]``."""
+    import numpy as np
+
     flags = np.fromiter((not ch.isspace() for ch in text), dtype=np.int64, count=len(text))
     prefix = np.zeros(len(text) + 1, dtype=np.int64)
     np.cumsum(flags, out=prefix[1:])
@@ -33,6 +38,8 @@ def touched_units(
 
     ``starts``/``ends`` are the units' bounds in text order (non-overlapping).
     """
+    import numpy as np
+
     if not len(spans):
         return []
     s = np.fromiter((a for a, _ in spans), dtype=np.int64, count=len(spans))

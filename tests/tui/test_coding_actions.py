@@ -200,6 +200,9 @@ async def test_undo_and_redo_every_step(app: CoderApp, store: Store) -> None:
 async def test_done_flag_and_home_progress(app: CoderApp, store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_t01(pilot, "j", "c", *"eigen", "enter", "d")
+        assert isinstance(app.screen, ChoiceDialog), "little is coded: it asks first"
+        await pilot.press("enter")
+        await pilot.pause()
         assert reopen(store).is_done("T01", "anna")
         assert not reopen(store).is_done("T01", "bram")
         await pilot.press("q")

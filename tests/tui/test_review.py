@@ -9,6 +9,7 @@ disagreements, one of them a conflict (anna ``handelingsverlegenheid``, bram
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from coder.services.codebook import load_codebook_file
 from coder.services.project import init_project, open_project
@@ -220,6 +221,8 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
         assert "compound" in cells(screen.query_one("#mg-suggestions", DataTable), 0)[3]
         await pilot.press("m")
         await pilot.pause()
+        await pilot.press("enter")  # the merge asks first
+        await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not project.has_code(best.source.id)
@@ -235,13 +238,19 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
     assert [e.action for e in project.audit_entries()][-2:] == ["code.merge", "code.keep_separate"]
 
 
+async def focus_added_codes(app: HostApp, pilot: Any) -> None:
+    """Wait for the merge screen's ranking, then focus its table of coder-added codes."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    app.hosted.query_one("#mg-added", DataTable).focus()
+    await pilot.pause()
+
+
 async def test_merge_screen_renames_the_focused_code(project: Store) -> None:
     app = HostApp(MergeScreen(project, "lead"))
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        app.hosted.query_one("#mg-added", DataTable).focus()
+        await focus_added_codes(app, pilot)
         await pilot.press("r")
         await pilot.pause()
         app.screen.query_one(Input).value = "Privacy en gegevens"
@@ -288,3 +297,62 @@ async def test_the_coding_app_hosts_the_screens(project: Store, name: str, cls: 
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, cls)
+
+
+async def test_merge_screen_offers_a_backup_before_deleting_a_code(project: Store) -> None:
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await focus_added_codes(app, pilot)
+        code_id = app.hosted._code().id
+        await pilot.press("x")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert "back up the project first" in str(options.get_option("backup-delete").prompt)
+        options.focus()
+        options.highlighted = options.get_option_index("backup-delete")
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+    assert not project.has_code(code_id), notes
+    [copy] = (project.root / "backups").glob("before-code.delete-*.db")
+    conn = sqlite3.connect(copy)
+    assert conn.execute("select count(*) from codes where id = ?", [code_id]).fetchone() == (1,)
+    conn.close()
+
+
+async def test_merge_asks_saying_what_moves_and_u_undoes_it(project: Store) -> None:
+    from coder.tui.screens.merge import ChoiceDialog
+
+    codebook, codings = project.codebook(), project.codings()
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.hosted
+        best = screen.suggestions[0]
+        moving = [c for c in codings if c.code_id == best.source.id]
+        coders = sorted({c.coder for c in moving})
+        assert "undo" not in {b.binding.action for b in screen.active_bindings.values()}
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        offer = dialog.choices[0][1]
+        assert f"{len(moving)} codings move" in offer and all(f"of {c}" in offer for c in coders)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert project.has_code(best.source.id), "cancelled: nothing merged"
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not project.has_code(best.source.id)
+        await pilot.press("u")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (project.codebook(), project.codings()) == (codebook, codings)
+        assert {best.source.id, best.target.id} == {
+            screen.suggestions[0].source.id,
+            screen.suggestions[0].target.id,
+        }, "the suggestion is back"

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from coder.cli import cli, out_console, print_json, project
+from coder.cli import cli, console, print_json, project
 from coder.cli.common import ACTOR, JSON
 from coder.cli.core import codebook as codebook_group
 from coder.cli.core import codes as codes_group
 from coder.services import alignment, audit, versions
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+
+def _new_table(*columns: str, **options: Any) -> Table:
+    """A rich table (rich is imported here: these modules load with `coder codebook show`)."""
+    from rich.table import Table
+
+    return Table(*columns, **options)
+
 
 Row = dict[str, Any]
 
@@ -35,7 +44,7 @@ def _print_rows(
         return
     for r in rows:
         table.add_row(*cells(r))
-    out_console.print(table)
+    console().print(table)
 
 
 # -- codebook merge --------------------------------------------------------------
@@ -63,14 +72,16 @@ def codes_suggest(ctx: click.Context, min_score: float, include_kept: bool, as_j
     if as_json:
         print_json({"suggestions": [s.as_dict() for s in found]})
         return
-    table = Table("score", "merge", "into", "why", title="Merge suggestions, best first")
+    from rich.text import Text
+
+    table = _new_table("score", "merge", "into", "why", title="Merge suggestions, best first")
     for s in found:
         merge = Text(s.source.id).append(f" ({s.source.created_by})" if s.source.created_by else "", "dim")
         into = Text(s.target.id).append(
             f" ({s.target.created_by})" if s.target.origin == "coder" else "", "dim"
         )
         table.add_row(f"{s.score:.2f}", merge, into, "; ".join(r.text for r in s.reasons))
-    out_console.print(table)
+    console().print(table)
     if found:
         click.echo(
             f"Merge one with: coder codes merge {found[0].source.id} --into {found[0].target.id}", err=True
@@ -86,7 +97,7 @@ def codes_added(ctx: click.Context, as_json: bool) -> None:
     Example: coder codes added
     """
     rows = alignment.added_codes(project(ctx).store)
-    table = Table("code", "name", "added by", "codings", "definition")
+    table = _new_table("code", "name", "added by", "codings", "definition")
     _print_rows("codes", rows, as_json, table, _added_cells)
 
 
@@ -135,7 +146,7 @@ def codebook_versions(ctx: click.Context, as_json: bool) -> None:
     Example: coder codebook versions
     """
     rows = versions.list_versions(project(ctx).store)
-    table = Table("label", "kind", "codes", "frozen at", "by", "note")
+    table = _new_table("label", "kind", "codes", "frozen at", "by", "note")
     _print_rows("versions", rows, as_json, table, _version_cells)
 
 
@@ -214,7 +225,7 @@ def log_cmd(
         n = audit.write_log_csv(rows, csv_file)
         click.echo(f"wrote {n} entries to {csv_file}", err=True)
     if as_json or csv_file is None:
-        table = Table("id", "at", "actor", "action", "target", "before", "after")
+        table = _new_table("id", "at", "actor", "action", "target", "before", "after")
         _print_rows("entries", rows, as_json, table, _log_cells)
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
 
-from coder.cli import cli, out_console, print_json, progress_bar, project
+from coder.cli import cli, console, print_json, progress_bar, project
 from coder.cli.common import echo_lists
+from coder.cli.roles_cmds import init_leads
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
 from coder.services.project import init_project
@@ -25,15 +23,40 @@ CHANGE_ACTOR = click.option(
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Study name shown in the coding screen.")
+@click.option("--rename", is_flag=True, help="Give an existing project the --name (refused otherwise).")
+@click.option(
+    "--from",
+    "from_snapshot",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Rebuild the study from a snapshot folder (coder snapshot).",
+)
+@click.option("--lead", "leads", multiple=True, metavar="NAME", help="Make NAME a lead (repeat for several).")
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, name: str | None) -> None:
-    """Create a project folder (coder.db, codebooks/, transcripts/).
+def init(
+    ctx: click.Context,
+    directory: Path | None,
+    name: str | None,
+    rename: bool,
+    from_snapshot: Path | None,
+    leads: tuple[str, ...],
+) -> None:
+    """Create a project folder (coder.db, codebooks/, transcripts/); again on a project, changes nothing.
 
-    Example: coder init sociale-teams --name "Sociale teams"
+    With --lead, only the leads see other coders' work and the lead screens
+    in the coding screen (see `coder config lead`).
+
+    Example: coder init sociale-teams --name "Sociale teams" --lead lisa
     """
     root = directory.resolve() if directory else project(ctx).root
-    _, created = init_project(root, name)
+    store, created = init_project(root, name, rename)
     click.echo(f"{'Created' if created else 'Already a project:'} {root}")
+    if from_snapshot is not None:
+        from coder.services.snapshot_merge import merge_snapshot
+
+        report = merge_snapshot(store, from_snapshot)
+        n = sum(report.codings_added.values())
+        click.echo(f"Rebuilt from {from_snapshot}: {len(report.transcripts_added)} transcripts, {n} codings")
+    init_leads(store, leads)
 
 
 @cli.command("import")
@@ -95,6 +118,8 @@ def transcripts(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table("id", "lang", "words", "turns", "sentences", "attributes", "coded")
     for r in rows:
         attrs = ", ".join(f"{k}={v}" for k, v in r["attributes"].items())
@@ -102,20 +127,49 @@ def transcripts(ctx: click.Context, as_json: bool) -> None:
         table.add_row(
             r["id"], r["language"], str(r["words"]), str(r["turns"]), str(r["sentences"]), attrs, coded
         )
-    out_console.print(table)
+    console().print(table)
 
 
 @transcripts.command("show")
-@click.argument("transcript_id")
+@click.argument("transcript_id", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Show every transcript (with --json: one JSON list).")
+@click.option("--ids", metavar="A,B,...", help="Show the transcripts with these ids, in this order.")
 @click.option("--text", "as_text", is_flag=True, help="Print exactly the stored text that offsets index.")
 @click.option("--json", "as_json", is_flag=True, help="Print text and segments as JSON.")
 @click.pass_context
-def transcripts_show(ctx: click.Context, transcript_id: str, as_text: bool, as_json: bool) -> None:
-    """Show one transcript.
+def transcripts_show(
+    ctx: click.Context,
+    transcript_id: str | None,
+    show_all: bool,
+    ids: str | None,
+    as_text: bool,
+    as_json: bool,
+) -> None:
+    """Show one transcript, or many at once with --all or --ids.
+
+    With --json and --all or --ids the output is one JSON list of the same
+    documents, so a script reads a whole study in one call.
 
     Example: coder transcripts show R01 --text
+    Example: coder transcripts show --ids R01,R02 --json
     """
     store = project(ctx).store
+    if (transcript_id is not None) + show_all + (ids is not None) != 1:
+        raise click.UsageError("name one transcript, or pass --all or --ids A,B,...")
+    if transcript_id is None:
+        wanted = (
+            store.transcript_ids() if show_all else [i.strip() for i in (ids or "").split(",") if i.strip()]
+        )
+        if as_text:
+            raise click.UsageError("--text prints one transcript; use --json for many")
+        docs = [transcript_document(store, tid) for tid in wanted]
+        if as_json:
+            print_json(docs)
+            return
+        for doc in docs:
+            click.echo(f"== {doc['id']}\n")
+            _echo_turns(doc)
+        return
     if as_text:
         click.echo(store.get_transcript(transcript_id).text, nl=False)
         return
@@ -123,6 +177,11 @@ def transcripts_show(ctx: click.Context, transcript_id: str, as_text: bool, as_j
     if as_json:
         print_json(doc)
         return
+    _echo_turns(doc)
+
+
+def _echo_turns(doc: dict[str, object]) -> None:
+    """Each turn of a transcript document as ``[speaker] text``."""
     for seg in doc["segments"]:  # type: ignore[attr-defined]
         if seg["kind"] == "turn":
             label = seg["speaker"] or "—"
@@ -166,13 +225,16 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(codebook_to_dict(book, with_meta=True))
         return
+    from rich.text import Text
+    from rich.tree import Tree
+
     tree = Tree(Text(book.name or "Codebook", style="bold"))
     nodes = {None: tree}
     for code in book.tree_order():
         added = f" (added by {code.created_by})" if code.origin == "coder" else ""
         label = Text.assemble((code.name, "bold"), " ", (code.id + added, "dim"))
         nodes[code.id] = nodes[code.parent_id].add(label)  # type: ignore[index]
-    out_console.print(tree)
+    console().print(tree)
 
 
 @codebook.command("export")
@@ -206,14 +268,27 @@ def codings() -> None:
 @click.argument("file", type=EXISTING_FILE)
 @click.option("--coder", required=True, help="Whose codings these are.")
 @click.option("--add-missing-codes", is_flag=True, help="Add unknown codes as created by this coder.")
+@click.option("--replace", is_flag=True, help="Replace the coder's codings of the transcripts in the file.")
 @click.pass_context
-def codings_import(ctx: click.Context, file: Path, coder: str, add_missing_codes: bool) -> None:
+def codings_import(
+    ctx: click.Context, file: Path, coder: str, add_missing_codes: bool, replace: bool
+) -> None:
     """Import rows of transcript,start,end,code[,memo] for one coder.
+
+    Rows identical to a coding the coder already has (same transcript, span
+    and code) are skipped, so importing a file twice changes nothing. CSV
+    files may use `,` or `;` (Dutch Excel) between cells.
 
     Example: coder codings import anna.csv --coder anna
     """
-    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes)
-    click.echo(f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)")
+    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes, replace)
+    line = f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)"
+    extra = [
+        f"{result[k]} {what}"
+        for k, what in (("skipped", "identical skipped"), ("replaced", "replaced"))
+        if k in result
+    ]
+    click.echo(line + (f"; {', '.join(extra)}" if extra else ""))
 
 
 @codings.command("export")
@@ -340,7 +415,9 @@ def codes_delete(ctx: click.Context, code_id: str, codings_action: str, into: st
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-open", is_flag=True, help="Build the demo project without opening the coding screen.")
-@click.option("--coder", default="anna", show_default=True, help="Open the coding screen as this coder.")
+@click.option(
+    "--coder", default="anna", show_default=True, help="Open as this coder (`lead` opens the lead screens)."
+)
 def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     """Build the demo study (Dutch and English interviews, two coders) and open it.
 
@@ -351,6 +428,11 @@ def demo(directory: Path | None, no_open: bool, coder: str) -> None:
     target = (directory or Path("coder-demo")).resolve()
     store = create_demo(target)
     click.echo(f"Demo project ready in {target}", err=True)
+    click.echo(
+        f"anna and bram code blind; the lead screens (A R B T L) open for the lead: "
+        f"coder -p {target} tui --coder lead",
+        err=True,
+    )
     if no_open:
         click.echo(f"Open it with: coder -p {target} tui --coder {coder}", err=True)
         return

@@ -17,6 +17,7 @@ import click
 
 from coder.cli import cli, progress_bar, project
 from coder.cli.common import warn
+from coder.cli.roles_cmds import ROLE_KEYS, config_roles
 from coder.errors import CoderError
 from coder.exporters import (
     JOINT_FORMATS,
@@ -30,6 +31,7 @@ from coder.exporters import (
 )
 from coder.exporters.labels import LANGUAGES
 from coder.services import exports, joint, matrices
+from coder.services.roles import leads
 from coder.storage import Store
 
 OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -300,16 +302,28 @@ def export_joint(
 @cli.command()
 @click.argument("key", required=False)
 @click.argument("value", required=False)
+@click.option("--remove", is_flag=True, help="With `lead NAME`: NAME is no longer a lead.")
+@click.option(
+    "--new", is_flag=True, help="With `lead NAME`: NAME is a new person, though it looks like a coder's."
+)
 @click.pass_context
-def config(ctx: click.Context, key: str | None, value: str | None) -> None:
-    """Show or change a project setting (report_language: nl or en).
+def config(ctx: click.Context, key: str | None, value: str | None, remove: bool, new: bool) -> None:
+    """Show or change a project setting (report_language: nl or en), or the project's leads.
+
+    `coder config lead NAME` makes NAME a lead: once a project has a lead, only
+    leads see other coders' work and the lead screens in the coding screen.
+    `coder config leads` lists them; `coder config lead --remove NAME` removes one.
 
     Example: coder config report_language nl
     """
     store = project(ctx).store
+    if key in ROLE_KEYS:
+        config_roles(store, key, value, remove, new)
+        return
     if key is None:
         for name in SETTINGS:
             click.echo(f"{name} = {store.get_setting(name) or ''}")
+        click.echo(f"leads = {', '.join(leads(store))}")
         return
     if key not in SETTINGS:
         raise CoderError(f"unknown setting {key!r}", f"settings: {', '.join(SETTINGS)}")

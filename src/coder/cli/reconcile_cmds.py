@@ -177,7 +177,7 @@ def review_list(ctx: click.Context, layer: str, status: str | None, as_json: boo
             f"{d['start']}–{d['end']}",
             codes[0],
             codes[1],
-            d["choice"] or f"[yellow]{d['status']}[/]",
+            d["choice"] or Text(d["status"], style="yellow"),
             d["note"],
         )
     out_console.print(table)

@@ -30,6 +30,9 @@ def survey() -> None:
 @click.option("--kind", type=click.Choice(["aggregate", "respondents"]), help="Override shape detection.")
 @click.option("--sheet", help="Excel sheet (default: the first).")
 @click.option("--group", "groups", multiple=True, help="Extra group column of respondent data (repeatable).")
+@click.option("--id", "id_column", metavar="COLUMN", help="Aggregate table: the column of item keys.")
+@click.option("--label", "label_column", metavar="COLUMN", help="Aggregate table: the column of item texts.")
+@click.option("--figures", metavar="COL,...", help="Aggregate table: the figure columns (default: detected).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @click.pass_context
 def survey_import(
@@ -39,12 +42,21 @@ def survey_import(
     kind: str | None,
     sheet: str | None,
     groups: tuple[str, ...],
+    id_column: str | None,
+    label_column: str | None,
+    figures: str | None,
     as_json: bool,
 ) -> None:
     """Store a survey file: an aggregate table (items × figures) or respondent answers.
 
-    Example: coder survey import surveys/bakens.csv --name bakens
+    In an aggregate table the key column is detected (unique short values in a
+    column named like id, key or code; else item or variable), a long text
+    column is the label, and group or line numbers are not figures; --id,
+    --label and --figures choose them.
+
+    Example: coder survey import tabel.csv --name monitor --id key --figures mean_2019,mean_2020
     """
+    chosen = [c.strip() for c in figures.split(",") if c.strip()] if figures else None
     result = surveys.import_survey(
         project(ctx).store,
         file,
@@ -52,6 +64,7 @@ def survey_import(
         kind=kind,  # type: ignore[arg-type]
         sheet=sheet,
         groups=groups,
+        columns=(id_column, label_column, chosen),
     )
     for message in result.warnings:
         warn(message)

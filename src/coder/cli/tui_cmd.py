@@ -15,7 +15,7 @@ def open_tui(context: ProjectContext, coder: str | None) -> None:
         fail("the coding screen is not available in this installation")
         return
     store = context.store
-    make_app(store, coder).run()
+    make_app(store, coder, confirm_new=True).run()
 
 
 @cli.command()
@@ -23,6 +23,9 @@ def open_tui(context: ProjectContext, coder: str | None) -> None:
 @click.pass_context
 def tui(ctx: click.Context, coder: str | None) -> None:
     """Open the coding terminal UI.
+
+    A name the project does not know yet (or one that looks like a known
+    coder's, such as Anna for anna) is confirmed before a coder is created.
 
     Example: coder tui --coder anna
     """

@@ -29,6 +29,7 @@ from coder.exporters.tables import (
     write_quotes_xlsx,
 )
 from coder.exporters.word import write_quotes_docx
+from coder.exporters.word_joint import write_joint_docx
 
 Progress = Callable[[int], None] | None
 
@@ -46,6 +47,7 @@ JOINT_WRITERS: dict[str, Callable[[JointDisplay, Path, Progress], None]] = {
     "xlsx": write_joint_xlsx,
     "html": write_joint_html,
     "json": write_joint_json,
+    "docx": write_joint_docx,
 }
 QUOTE_FORMATS = tuple(QUOTE_WRITERS)
 JOINT_FORMATS = tuple(JOINT_WRITERS)
@@ -85,7 +87,7 @@ def write_quotes(
 def write_joint(
     display: JointDisplay, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
 ) -> None:
-    """Write the joint display as md, csv, xlsx, html or json (``csv_protect`` as for quotes)."""
+    """Write the joint display as md, csv, xlsx, html, json or docx (``csv_protect`` as for quotes)."""
     _dispatch(JOINT_WRITERS, display, fmt, out, progress, csv_protect)
 
 

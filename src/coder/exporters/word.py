@@ -85,6 +85,14 @@ def _field(document: DocxDocument, instruction: str, placeholder: str) -> None:
     document.settings.element.append(update)
 
 
+def add_meta(document: DocxDocument, lang: str, lines: tuple[tuple[str, str], ...]) -> None:
+    """The lines under a report's title: a bold label (in the report language) and its value."""
+    for key, value in lines:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{word(lang, key)}: ").bold = True
+        paragraph.add_run(value)
+
+
 def write_quotes_docx(report: QuoteReport, out: Path, progress: Progress = None) -> None:
     """Title, meta lines, table of contents, then each code with its quotes."""
     lang = report.language
@@ -95,10 +103,7 @@ def write_quotes_docx(report: QuoteReport, out: Path, progress: Progress = None)
     document.core_properties.language = PROOFING.get(lang, "en-GB")
     document.add_heading(title, level=0)
     selection = selection_text(lang, report.filters, report.n_transcripts)
-    for key, value in (("coder", report.coder), ("selection", selection), ("created", report.created)):
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{word(lang, key)}: ").bold = True
-        paragraph.add_run(value)
+    add_meta(document, lang, (("coder", report.coder), ("selection", selection), ("created", report.created)))
     document.add_paragraph(word(lang, "contents"), style="TOC Heading")
     _field(document, 'TOC \\o "1-4" \\h \\z \\u', TOC_HINT.get(lang, TOC_HINT["en"]))
     styles = {

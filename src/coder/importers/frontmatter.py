@@ -23,6 +23,7 @@ from coder.errors import InputFormatError
 from coder.safe_yaml import load_yaml
 
 _FENCE = re.compile(r"[ \t]*---[ \t]*")
+_LIST_LINE = re.compile(r"[ \t]*-[ \t]+\S")
 _KEY_LINE = re.compile(r"[ \t]*[^\s:#][^:]*:(?:[ \t]|$)")
 
 
@@ -34,7 +35,10 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
     """
     lines = text.split("\n")
     first = _first_content_line(lines)
-    if first is None or not _FENCE.fullmatch(lines[first]) or not _opens_mapping(lines, first + 1):
+    if first is None or not _FENCE.fullmatch(lines[first]):
+        return {}, text
+    if not _opens_mapping(lines, first + 1):
+        _refuse_fenced_list(lines, first, name)
         return {}, text
     close = next((i for i in range(first + 1, len(lines)) if _FENCE.fullmatch(lines[i])), None)
     if close is None:
@@ -45,6 +49,18 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
     block = "\n".join(lines[first + 1 : close])
     attributes = _parse_block(block, name, first_line=first + 2)
     return attributes, "\n".join(lines[close + 1 :])
+
+
+def _refuse_fenced_list(lines: list[str], first: int, name: str) -> None:
+    """A ``---`` block of ``- item`` lines is front matter written as a list, not spoken words."""
+    body = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), None)
+    if body is None or not _LIST_LINE.match(lines[body]):
+        return
+    if any(_FENCE.fullmatch(line) for line in lines[body + 1 :]):
+        raise InputFormatError(
+            f"{name} line {body + 1}: front matter is a list, not 'key: value' lines",
+            hint="write each attribute as 'key: value' (e.g. 'gemeente: Zwolle')",
+        )
 
 
 def _first_content_line(lines: list[str]) -> int | None:

@@ -320,7 +320,11 @@ def unit_context(store: Store, coders: tuple[str, str], row: dict[str, Any], uni
     paths = {c.id: codebook.path(c.id) for c in codebook.codes}
 
     def overlapping(coder: str) -> list[tuple[str, int, int, str]]:
-        found = [c for c in store.codings(coder=coder, transcript_id=tid) if c.start < end and c.end > start]
+        found = [
+            c
+            for c in store.codings(coder=coder, transcript_id=tid, flagged=False)
+            if c.start < end and c.end > start
+        ]
         return [(paths.get(c.code_id, c.code_id), c.start, c.end, text[c.start : c.end]) for c in found]
 
     return UnitContext(lines, len(segments), (overlapping(coders[0]), overlapping(coders[1])))

@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from coder.errors import CoderError
 from coder.model import Code, Codebook
 from coder.reconcile import resolve_merges
@@ -90,6 +88,8 @@ class SuggestionInputs:
 
 def _unit_sets(store: Store, coders: Iterable[str]) -> dict[str, dict[str, set[Unit]]]:
     """The sentences each coder applied each code to."""
+    import numpy as np  # here, not at the top: the codes commands import this module
+
     bounds = store.segment_bounds("sentence")
     texts = store.transcript_texts()
     prefixes = {}

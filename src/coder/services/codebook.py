@@ -247,3 +247,50 @@ def delete_code(
             actor, "code.delete", code_id, before=dataclasses.asdict(code), after={"codings_deleted": n}
         )
     return n
+
+
+@dataclasses.dataclass(frozen=True)
+class MergeRecord:
+    """What merging one code into another changed, so that it can be taken back exactly."""
+
+    source: Code
+    target: Code
+    children: tuple[str, ...]
+    codings: tuple[int, ...]
+
+
+def merge_preview(store: Store, source: str) -> dict[str, int]:
+    """How many codings of ``source`` each coder layer has (what a merge would move)."""
+    counts: dict[str, int] = {}
+    for coding in store.codings(code_ids=[source]):
+        counts[coding.coder] = counts.get(coding.coder, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def merge_code(store: Store, source: str, into: str, actor: str = "lead") -> MergeRecord:
+    """Merge one code into another (see ``merge_codes``) and return how to undo it."""
+    with store.transaction():
+        record = MergeRecord(
+            store.get_code(source),
+            store.get_code(into),
+            tuple(c.id for c in store.codebook().children(source)),
+            tuple(c.id for c in store.codings(code_ids=[source])),
+        )
+        merge_codes(store, [source], into, actor)
+    return record
+
+
+def undo_merge(store: Store, record: MergeRecord, actor: str = "lead") -> None:
+    """Bring a merged code back with its own codings, children and the target's old definition."""
+    source, target = record.source, record.target
+    with store.transaction():
+        if store.has_code(source.id):
+            raise CoderError(f"a code {source.id!r} exists again", "the merge cannot be undone")
+        store.save_code(source)
+        now = store.get_code(target.id)
+        store.save_code(dataclasses.replace(now, description=target.description))
+        for child in record.children:
+            store.save_code(dataclasses.replace(store.get_code(child), parent_id=source.id))
+        for coding_id in record.codings:
+            store.update_coding(coding_id, code_id=source.id)
+        store.log(actor, "code.unmerge", source.id, after={"from": target.id, "codings": len(record.codings)})

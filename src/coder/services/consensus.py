@@ -62,7 +62,7 @@ def layer_settings(store: Store, layer: str) -> dict[str, Any]:
 def _items(store: Store, coders: tuple[str, str], transcript_id: str | None = None) -> dict[str, list[Item]]:
     out: dict[str, list[Item]] = {}
     for side, coder in zip(("a", "b"), coders, strict=True):
-        for c in store.codings(coder=coder, transcript_id=transcript_id):
+        for c in store.codings(coder=coder, transcript_id=transcript_id, flagged=False):
             item = Item(side, c.guid, c.start, c.end, c.code_id, c.memo, c.key_quote)  # type: ignore[arg-type]
             out.setdefault(c.transcript_id, []).append(item)
     return out

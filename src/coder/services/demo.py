@@ -16,11 +16,14 @@ from coder.errors import CoderError
 from coder.safe_yaml import load_yaml
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
+from coder.services.roles import add_lead
 from coder.services.surveys import import_survey
 from coder.services.transcripts import import_transcripts
 from coder.storage import Store
 
 DEMO_FOLDERS = ("transcripts", "codebooks", "surveys", "demo")
+DEMO_LEAD = "lead"
+"""The demo's lead (the name the command line's audit entries use): anna and bram code blind."""
 
 
 def demo_source() -> Path:
@@ -55,6 +58,7 @@ def create_demo(target: Path) -> Store:
     load_codebook_file(store, target / "codebooks" / "concept.yaml", actor="lead")
     _demo_codings(store, target / "demo")
     _demo_surveys(store, target / "surveys")
+    add_lead(store, DEMO_LEAD, actor=DEMO_LEAD, new=True)
     return store
 
 

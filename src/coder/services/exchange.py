@@ -10,29 +10,38 @@ project and writes what is new in one transaction. `coder import-qdpx` and
 import adds them as concept codes; a merge adds coder-added codes and refuses
 concept codes a merged coding needs (load the same codebook first).
 
-REFI-QDA carries no code ids, only names and GUIDs: imported codes get ids
-made from their names, except codes whose GUID this project knows, which keep
-their id. Nor does it carry key-quote marks, review flags, code keywords and
-links, coder-layer kinds or transcript languages (detected again on import);
-export says which of these it leaves out.
+REFI-QDA carries no code ids, only names and GUIDs, nor key-quote marks,
+review flags, code keywords and links, coder-layer kinds, transcript
+languages or review decisions. An export keeps them in ``coder/extras.json``
+inside the zip (:mod:`coder.services.qdpx_extras`), so a coder → ``.qdpx`` →
+coder round trip loses nothing the file can hold; from another tool's file,
+imported codes get ids made from their names, except codes whose GUID this
+project knows, which keep their id. Export warns what other programs will not see.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Codebook, Coding, Memo, Transcript
 from coder.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid, refi_guid, write_qdpx
+from coder.services.atlas_names import flat_names, split_names
+from coder.services.merge_rules import check_same_study
 from coder.services.project_merge import Incoming, MergeReport, apply_incoming, text_sha256
+from coder.services.qdpx_extras import MEMBER as EXTRAS
+from coder.services.qdpx_extras import apply_extras, code_ids, extras_document, read_extras
 from coder.storage import DB_FILENAME, Store, open_store
 from coder.storage.store import new_guid, now
+
+FLAG_MARK = "coder:flagged"
 
 if TYPE_CHECKING:
     from coder.qdpx_read import SourceAccess
@@ -61,12 +70,19 @@ class ExportReport:
 # -- export -----------------------------------------------------------------------
 
 
-def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) -> ExportReport:
-    """Write the project (all coder layers, or ``coders``) as a REFI-QDA ``.qdpx``."""
+def export_qdpx(
+    store: Store, out: Path, coders: Sequence[str] | None = None, atlas_names: bool = False
+) -> ExportReport:
+    """Write the project (all coder layers, or ``coders``) as a REFI-QDA ``.qdpx``.
+
+    ``atlas_names`` writes the tree flat, each code named ``Theme::Code`` (ATLAS.ti).
+    """
     report = ExportReport(str(out))
     layers = _chosen_layers(store, coders)
     guid_of = {c["name"]: c["guid"] for c in layers}
     codebook = _exportable_codebook(store.codebook(), report)
+    if atlas_names:
+        codebook = flat_names(codebook)
     code_guid = {c.id: c.guid for c in codebook.codes}
     codings = [c for c in store.codings() if c.coder in guid_of]
     memos = [m for m in store.memos() if m.coder in guid_of]
@@ -77,7 +93,9 @@ def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) ->
     by_transcript: dict[str, list[ExCoding]] = defaultdict(list)
     for c in codings:
         by_transcript[c.transcript_id].append(
-            ExCoding(c.guid, guid_of[c.coder], c.start, c.end, code_guid[c.code_id], c.memo, c.created_at)
+            ExCoding(
+                c.guid, guid_of[c.coder], c.start, c.end, code_guid[c.code_id], flag_to_memo(c), c.created_at
+            )
         )
     sources = tuple(
         ExSource(
@@ -95,7 +113,7 @@ def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) ->
         project_notes=tuple(project_notes),
         origin=_origin(),
     )
-    write_qdpx(project, out)
+    write_qdpx(project, out, {EXTRAS: extras_document(store, codebook, codings, layers)})
     report.transcripts, report.codes, report.codings, report.memos = (
         len(sources),
         len(codebook.codes),
@@ -105,6 +123,34 @@ def export_qdpx(store: Store, out: Path, coders: Sequence[str] | None = None) ->
     report.coders = [c["name"] for c in layers]
     report.warnings.extend(_export_losses(codings, codebook, layers))
     return report
+
+
+def flag_to_memo(coding: Coding) -> str:
+    """The selection description: the memo, then a coder-specific flag paragraph when flagged.
+
+    REFI-QDA has no review flag; a last paragraph ``coder:flagged {json}``
+    carries the reason and the lost words so that a round trip keeps them,
+    and other tools show it as readable text.
+    """
+    if coding.flagged is None:
+        return coding.memo
+    flag = json.dumps({"reason": coding.flagged, "text": coding.flagged_text}, ensure_ascii=False)
+    return "\n\n".join(t for t in (coding.memo, f"{FLAG_MARK} {flag}") if t)
+
+
+def flag_from_memo(description: str) -> tuple[str, str | None, str | None]:
+    """(memo, flag, lost words) of a coding from a description ``flag_to_memo`` wrote."""
+    head, mark, last = description.rpartition(FLAG_MARK + " ")
+    if not mark or (head and not head.endswith("\n\n")):
+        return description, None, None
+    try:
+        flag = json.loads(last)
+    except json.JSONDecodeError:
+        return description, None, None
+    if not isinstance(flag, dict) or not isinstance(flag.get("reason"), str):
+        return description, None, None
+    text = flag.get("text")
+    return head.removesuffix("\n\n"), flag["reason"], text if isinstance(text, str) else None
 
 
 def _chosen_layers(store: Store, coders: Sequence[str] | None) -> list[dict[str, str]]:
@@ -173,13 +219,13 @@ def _export_losses(codings: list[Coding], codebook: Codebook, layers: list[dict[
     found = []
     key_quotes = sum(c.key_quote for c in codings)
     if key_quotes:
-        found.append(f"{key_quotes} key-quote marks were not exported (REFI-QDA has no such mark)")
+        found.append(f"{key_quotes} key-quote marks are kept for coder only (REFI-QDA has no such mark)")
     flagged = sum(c.flagged is not None for c in codings)
     if flagged:
-        found.append(f"{flagged} review flags on codings were not exported")
+        found.append(f"{flagged} review flags on codings are kept for coder only")
     extras = [c.id for c in codebook.codes if c.keywords or c.links]
     if extras:
-        found.append(f"keywords and survey links of {len(extras)} codes were not exported")
+        found.append(f"keywords and survey links of {len(extras)} codes are kept for coder only")
     special = [c["name"] for c in layers if c.get("kind", "coder") != "coder"]
     if special:
         found.append(
@@ -197,14 +243,20 @@ def import_qdpx(
     lang: str = "auto",
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    flat_names: bool = False,
     access: SourceAccess | None = None,
 ) -> MergeReport:
     """Import a REFI-QDA project (``.qdpx``, or a ``.qde``) into this project.
 
+    ATLAS.ti's ``A::B`` code names become B under A unless ``flat_names``.
     ``access`` says which files outside the archive may be read (none by default).
     """
-    incoming = incoming_from_qdpx(store, path, lang, access)
-    return apply_incoming(store, incoming, "import", dry_run=dry_run, actor="import", progress=progress)
+    incoming, records = incoming_from_qdpx(store, path, lang, access)
+    if not flat_names and not records:
+        incoming.codebook = split_names(incoming.codebook)
+    return apply_incoming(
+        store, incoming, "import", dry_run=dry_run, actor="import", progress=progress, records=records
+    )
 
 
 def merge_project(
@@ -213,25 +265,45 @@ def merge_project(
     update: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> MergeReport:
-    """Bring the codings, coder-added codes and memos of another project into this one."""
+    """Bring the codings, coder-added codes and memos of another copy of the study into this one.
+
+    ``source`` is a project folder (or its coder.db), a ``.qdpx``, or a
+    snapshot folder; another study is refused unless ``force``.
+    """
+    from coder.services.snapshot_merge import merge_snapshot
+    from coder.services.snapshot_read import is_snapshot
+
+    if is_snapshot(source):
+        return merge_snapshot(store, source, update, dry_run, force=force)
     if source.is_file() and source.name != DB_FILENAME:
-        incoming = incoming_from_qdpx(store, source, "auto")
-        return apply_incoming(store, incoming, "merge", update, dry_run, progress=progress)
+        incoming, records = incoming_from_qdpx(store, source, "auto")
+        _same_study(store, incoming, force)
+        return apply_incoming(store, incoming, "merge", update, dry_run, progress=progress, records=records)
     root = source.parent if source.name == DB_FILENAME else source
     if root.resolve() == store.root.resolve():
         raise CoderError(f"{source} is this project itself", "name the other coder's copy of the project")
     if not (root / DB_FILENAME).is_file():
         raise CoderError(
-            f"{source} is neither a coder project nor a REFI-QDA file",
-            "name the other copy's project folder (the one holding coder.db), or a .qdpx export",
+            f"{source} is neither a coder project, a snapshot folder nor a REFI-QDA file",
+            "name the other copy's project folder (the one holding coder.db), a snapshot folder or a .qdpx",
         )
     other = open_store(root)
     try:
         incoming = incoming_from_store(other, str(root))
+        _same_study(store, incoming, force)
         return apply_incoming(store, incoming, "merge", update, dry_run, progress=progress)
     finally:
         other.close()
+
+
+def _same_study(store: Store, incoming: Incoming, force: bool) -> None:
+    if not force:
+        transcripts = [t.guid for t in incoming.transcripts]
+        check_same_study(
+            store, incoming.study, transcripts, [c.guid for c in incoming.codebook.codes], incoming.label
+        )
 
 
 def incoming_from_store(other: Store, label: str) -> Incoming:
@@ -245,19 +317,27 @@ def incoming_from_store(other: Store, label: str) -> Incoming:
         memos=other.memos(),
         origins_known=True,
         segments_of=other.segments,
+        study=other.get_setting("name") or other.root.name,
     )
 
 
 def incoming_from_qdpx(
     store: Store, path: Path, lang: str = "auto", access: SourceAccess | None = None
-) -> Incoming:
-    """A REFI-QDA project file in this project's model (codes known here keep their ids)."""
+) -> tuple[Incoming, dict[str, list[dict[str, Any]]]]:
+    """A REFI-QDA project file in this project's model, and the records its coder extras hold.
+
+    Codes known here keep their ids; a file written by coder brings back its
+    own ids, origins, key quotes, flags and records (:mod:`coder.services.qdpx_extras`).
+    """
     from coder.qdpx_read import read_project_file
     from coder.segmentation import detect_language
 
-    known = {norm_guid(c.guid): c.id for c in store.codebook().codes}
+    extras = read_extras(path)
+    known = {**code_ids(extras), **{norm_guid(c.guid): c.id for c in store.codebook().codes}}
     project = read_project_file(path, known, access)
-    incoming = Incoming(path.name, project.codebook, [], [], [], warnings=list(project.warnings))
+    incoming = Incoming(
+        path.name, project.codebook, [], [], [], warnings=list(project.warnings), study=project.name
+    )
     coder_of = _Coders(project.users, incoming.coders)
     code_id = {c.guid: c.id for c in project.codebook.codes}
     used: set[str] = set()
@@ -281,6 +361,7 @@ def incoming_from_qdpx(
                 unknown_codes += 1
                 continue
             coder = coder_of(c.user_guid)
+            memo, flagged, flagged_text = flag_from_memo(c.memo)
             incoming.codings.append(
                 Coding(
                     0,
@@ -290,8 +371,10 @@ def incoming_from_qdpx(
                     c.start,
                     c.end,
                     code_id[c.code_guid],
-                    c.memo,
+                    memo,
                     created_at=c.created_at,
+                    flagged=flagged,
+                    flagged_text=flagged_text,
                 )
             )
     if unknown_codes:
@@ -299,7 +382,8 @@ def incoming_from_qdpx(
             f"{unknown_codes} codings refer to codes that are not in the codebook; skipped"
         )
     incoming.memos = _memos(project, source_ids, code_id, coder_of, incoming.warnings)
-    return incoming
+    records = apply_extras(incoming, extras) if extras else {}
+    return incoming, records
 
 
 class _Coders:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -29,14 +29,31 @@ from coder.storage import Store
 # -- the blind codebook and fuzzy filtering ------------------------------------
 
 
-def visible_codebook(codebook: Codebook, coder: str) -> Codebook:
-    """The shared codebook plus this coder's own added codes — never another coder's."""
+def visible_codebook(codebook: Codebook, coder: str, used: Iterable[str] = ()) -> Codebook:
+    """The shared codebook, this coder's own added codes and every code their codings use.
+
+    A code another coder added stays hidden unless this coder's codings use it
+    (after a lead merged the coder's own code into it, say): then it shows,
+    with the codes above it, so the coder sees its name and place in the tree.
+    Who else uses it, or who added it, is never part of the codebook shown.
+    """
+    codes = codebook.by_id()
+    needed: set[str] = set()
+    for code_id in used:
+        while code_id in codes and code_id not in needed:
+            needed.add(code_id)
+            code_id = codes[code_id].parent_id or ""
     keep: set[str] = set()
     for code in codebook.tree_order():
-        mine = code.origin == "concept" or code.created_by == coder
+        mine = code.origin == "concept" or code.created_by == coder or code.id in needed
         if mine and (code.parent_id is None or code.parent_id in keep):
             keep.add(code.id)
     return Codebook(codebook.name, tuple(c for c in codebook.codes if c.id in keep))
+
+
+def coder_codebook(store: Store, coder: str) -> Codebook:
+    """What ``coder`` sees of the project's codebook (see ``visible_codebook``)."""
+    return visible_codebook(store.codebook(), coder, store.code_counts(coder))
 
 
 def fold(text: str) -> str:
@@ -80,10 +97,54 @@ def _word_start_runs(q: str, n: str) -> int:
     return runs
 
 
+EXACT, PREFIX, WORD_START, FUZZY = range(4)
+"""How a code name matches typed text, best first (see ``match_rank``)."""
+
+
+def match_rank(query: str, name: str) -> int | None:
+    """EXACT, PREFIX, WORD_START or FUZZY for how ``query`` matches ``name`` (None: no match).
+
+    Case, accents and runs of spaces are ignored. Word start means the query
+    starts at a word inside the name ("eigen kracht" in "Grenzen aan eigen
+    kracht") or its pieces start words in order ("gen werk", "gw"); anything
+    else that ``fuzzy_score`` accepts (inside a word, typos) is FUZZY.
+    """
+    q, n = " ".join(fold(query).split()), " ".join(fold(name).split())
+    if n == q:
+        return EXACT
+    if n.startswith(q):
+        return PREFIX
+    at_word = any(n.startswith(q, i) for i, ch in enumerate(n) if i == 0 or not n[i - 1].isalnum())
+    if at_word or _word_start_runs(q.replace(" ", ""), n):
+        return WORD_START
+    return FUZZY if fuzzy_score(query, name) > 0 else None
+
+
+def rank_codes(codes: Iterable[Code], query: str, recent: Sequence[str] = ()) -> list[Code]:
+    """Codes matching ``query``: exact name, then prefix, then word start, then fuzzy.
+
+    Within one rank the recently used codes come first (most recent first),
+    then the closer fuzzy matches, then the given order; recency never lifts a
+    code above a better rank. An empty query lists every code, recent first.
+    """
+    order = {code_id: i for i, code_id in enumerate(recent)}
+    scored = []
+    for i, code in enumerate(codes):
+        rank = match_rank(query, code.name) if query.strip() else EXACT
+        if rank is not None:
+            key = (rank, order.get(code.id, len(order)), -fuzzy_score(query, code.name), i)
+            scored.append((key, code))
+    return [code for _key, code in sorted(scored, key=lambda t: t[0])]
+
+
 def fuzzy_codes(codes: Iterable[Code], query: str) -> list[Code]:
     """Codes whose names match ``query``, best first (all of them for an empty query)."""
-    scored = [(fuzzy_score(query, c.name), i, c) for i, c in enumerate(codes)]
-    return [c for score, _, c in sorted(scored, key=lambda t: (-t[0], t[1])) if score > 0]
+    return rank_codes(codes, query)
+
+
+def same_name(codes: Iterable[Code], name: str) -> Code | None:
+    """The code called ``name`` (case, accents and spacing ignored), if any."""
+    return next((c for c in codes if match_rank(name, c.name) == EXACT), None)
 
 
 # -- search ------------------------------------------------------------------------

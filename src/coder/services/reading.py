@@ -187,6 +187,11 @@ class Coverage:
                 self.counts[i] = before + delta
                 self.covered += (self.counts[i] > 0) - (before > 0)
 
+    def respondent_coverage(self) -> tuple[int, int]:
+        """(coded, total) respondent sentences: what 'done' should mean (interviewer lines aside)."""
+        mine = [i for i in range(len(self.counts)) if self.doc.is_respondent(i)]
+        return sum(self.counts[i] > 0 for i in mine), len(mine)
+
     def next_uncoded(self, index: int, direction: int) -> int | None:
         """The next respondent sentence after ``index`` (before it, direction -1) with no coding."""
         i = index + direction

@@ -30,6 +30,7 @@ from coder.model import Code, Coding
 from coder.naming import check_coder_name
 from coder.services import codebook as codebook_service
 from coder.services import codings as coding_service
+from coder.services.roles import check_name
 from coder.storage import Store
 
 Clock = Callable[[], datetime]
@@ -71,9 +72,7 @@ def last_coder(store: Store) -> str | None:
 
 def remember_coder(store: Store, name: str) -> str:
     """Register ``name`` as a coder and remember it for this project."""
-    name = check_coder_name(name)
-    if any(ch.isspace() for ch in name) or "/" in name:
-        raise CoderError(f"coder name {name!r} has spaces or '/'", "use one word, e.g. anna or bram")
+    name = check_name(check_coder_name(name))
     with store.transaction():
         store.ensure_coder(name)
         store.set_setting("last_coder", name)
@@ -185,6 +184,9 @@ class Session:
         before = self.store.get_coding(coding_id)
         after = coding_service.update_coding(self.store, self.coder, coding_id, **fields)
         old = {k: getattr(before, k) for k in fields}
+        if before.flagged and after.flagged is None:
+            # Undoing a re-anchoring puts the review flag back with the span.
+            old |= {"flagged": before.flagged, "flagged_text": before.flagged_text}
         label = f"{verb} {self._name(before.code_id)}"
 
         def undo() -> Change:

@@ -25,7 +25,8 @@ from typing import Any
 from coder.errors import CoderError
 from coder.services.codebook import resolve_code
 from coder.storage import Store
-from coder.survey import Survey, SurveyKind, item_figures, read_survey
+from coder.survey import Columns, Survey, SurveyKind, item_figures, read_survey
+from coder.survey_stats import unknown_item
 
 SURVEY_NAME = re.compile(r"^[^:\s/]+$")
 LinkKey = tuple[str, str, str]
@@ -89,16 +90,20 @@ def import_survey(
     sheet: str | None = None,
     groups: tuple[str, ...] = (),
     actor: str = "lead",
+    columns: Columns = (None, None, None),
 ) -> SurveyImport:
-    """Read, check and store a survey file under ``name`` (replacing one of that name)."""
+    """Read, check and store a survey file under ``name`` (replacing one of that name).
+
+    ``columns``: the key, label and figure columns of an aggregate table (None: detected).
+    """
     check_survey_name(name)
-    survey = read_survey(path, name, sheet=sheet, kind=kind, groups=groups)
+    survey = read_survey(path, name, sheet=sheet, kind=kind, groups=groups, columns=columns)
     replaced = name in store.survey_names()
     with store.transaction():
         store.save_survey(name, survey.kind, path.name, survey.to_records())
         store.log(actor, "survey.import", name, after={"file": path.name, "kind": survey.kind})
     items = survey.items()
-    warnings = [
+    warnings = [*survey.warnings] + [
         f"{info.code} links to {name}:{info.item}, which {path.name} does not have"
         for info in all_links(store)
         if info.survey == name and info.status != "ok"
@@ -192,10 +197,7 @@ def add_link(store: Store, code_ref: str, target: str, actor: str = "lead") -> L
     survey_name, item = parse_target(target)
     survey = load_survey(store, survey_name)
     if item not in survey.items():
-        raise CoderError(
-            f"survey {survey_name!r} has no item {item!r}",
-            f"items: {', '.join(survey.items()) or '(none)'}",
-        )
+        raise unknown_item(survey, item)
     with store.transaction():
         store.add_link(code_id, survey_name, item)
         store.log(actor, "link.add", code_id, after={"survey": survey_name, "item": item})

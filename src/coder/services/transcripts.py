@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coder.anchoring import reanchor
+from coder.anchoring import Anchor, reanchor
 from coder.errors import CoderError, InputFormatError
-from coder.model import ParsedTranscript, Segment, Transcript
+from coder.model import Coding, ParsedTranscript, Segment, Transcript
 from coder.storage import Store
 from coder.storage.store import new_guid, now
 
@@ -164,13 +164,23 @@ def _store_one(store: Store, item: _Pending, segments: list[Segment], report: Im
     store.replace_transcript(transcript, segments)
     for coding, anchor in zip(codings, anchors, strict=True):
         if (anchor.start, anchor.end) != (coding.start, coding.end) or anchor.flag:
-            store.update_coding(coding.id, start=anchor.start, end=anchor.end, flagged=anchor.flag)
+            store.update_coding(
+                coding.id, start=anchor.start, end=anchor.end, **_flag_fields(coding, anchor, old)
+            )
             report.moved_codings += 1
         report.flagged_codings += anchor.flag is not None
     store.log(
         "import", "transcript.replace", item.id, before={"sha256": old.sha256}, after={"sha256": item.sha256}
     )
     report.replaced.append(item.id)
+
+
+def _flag_fields(coding: Coding, anchor: Anchor, old: Transcript) -> dict[str, str | None]:
+    """A coding whose words are gone keeps them (the first text it lost) and the reason."""
+    if anchor.flag is None:
+        return {"flagged": coding.flagged, "flagged_text": coding.flagged_text}
+    lost = coding.flagged_text if coding.flagged else old.text[coding.start : coding.end]
+    return {"flagged": anchor.flag, "flagged_text": lost}
 
 
 def transcript_document(store: Store, transcript_id: str) -> dict[str, object]:

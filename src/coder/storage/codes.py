@@ -35,17 +35,17 @@ class CodeQueries(StoreBase):
 
     def codebook(self) -> Codebook:
         """The working code tree."""
-        codes = [self._code(r) for r in self.db.table("codes").rows_where(order_by="position, id")]
+        codes = [self._code(r) for r in self._rows("select * from codes order by position, id")]
         name = self.get_setting("codebook_name", "") or ""
         return Codebook(name=name, codes=tuple(Codebook(name, tuple(codes)).tree_order()))
 
     def has_code(self, code_id: str) -> bool:
         """Whether a code with this id exists."""
-        return self.db.execute("select 1 from codes where id = ?", [code_id]).fetchone() is not None
+        return self.conn.execute("select 1 from codes where id = ?", [code_id]).fetchone() is not None
 
     def get_code(self, code_id: str) -> Code:
         """One code, or UnknownIdError."""
-        rows = list(self.db.table("codes").rows_where("id = ?", [code_id]))
+        rows = list(self._rows("select * from codes where id = ?", [code_id]))
         if not rows:
             raise UnknownIdError(f"no code with id {code_id!r}", "see `coder codebook show`")
         return self._code(rows[0])
@@ -71,35 +71,36 @@ class CodeQueries(StoreBase):
         row = self._code_row(code)
         if self.has_code(code.id):
             row.pop("created_at")
-            self.db.table("codes").update(code.id, row)
+            self._update("codes", {"id": code.id}, row)
         else:
-            self.db.table("codes").insert(row)
+            self._insert("codes", row)
 
     def delete_code(self, code_id: str) -> None:
         """Remove a code; callers move or delete its codings and children first."""
-        self.db.execute("delete from links where code_id = ?", [code_id])
-        self.db.execute("delete from codes where id = ?", [code_id])
+        self.conn.execute("delete from links where code_id = ?", [code_id])
+        self.conn.execute("delete from codes where id = ?", [code_id])
 
     def next_code_position(self, parent_id: str | None) -> int:
         """A position after the last sibling under ``parent_id``."""
         sql = "select coalesce(max(position), -1) + 1 from codes where parent_id is ?"
-        return int(self.db.execute(sql, [parent_id]).fetchone()[0])
+        return int(self.conn.execute(sql, [parent_id]).fetchone()[0])
 
     def code_counts(self, coder: str) -> dict[str, int]:
         """How many codings each code has in one coder's layer."""
         sql = "select code_id, count(*) from codings where coder = ? group by code_id"
-        return dict(self.db.execute(sql, [coder]).fetchall())
+        return dict(self.conn.execute(sql, [coder]).fetchall())
 
     def recent_code_ids(self, coder: str, limit: int = 9) -> list[str]:
         """The codes one coder applied most recently, latest first."""
         sql = "select code_id from codings where coder = ? group by code_id order by max(id) desc limit ?"
-        return [r[0] for r in self.db.execute(sql, [coder, limit])]
+        return [r[0] for r in self.conn.execute(sql, [coder, limit])]
 
     # -- surveys and links ----------------------------------------------------
 
     def save_survey(self, name: str, kind: str, source_file: str, data: dict[str, Any]) -> None:
         """Store (or replace) a survey's records under ``name``."""
-        self.db.table("surveys").upsert(
+        self._upsert(
+            "surveys",
             {
                 "name": name,
                 "kind": kind,
@@ -107,12 +108,12 @@ class CodeQueries(StoreBase):
                 "data": _dumps(data),
                 "imported_at": now(),
             },
-            pk="name",
+            pk=["name"],
         )
 
     def survey_data(self, name: str) -> dict[str, Any]:
         """A stored survey's records, or UnknownIdError."""
-        row = self.db.execute("select data from surveys where name = ?", [name]).fetchone()
+        row = self.conn.execute("select data from surveys where name = ?", [name]).fetchone()
         if row is None:
             raise UnknownIdError(
                 f"no survey named {name!r}",
@@ -122,28 +123,31 @@ class CodeQueries(StoreBase):
 
     def survey_names(self) -> list[str]:
         """Names of the stored surveys."""
-        return [r[0] for r in self.db.execute("select name from surveys order by name")]
+        return [r[0] for r in self.conn.execute("select name from surveys order by name")]
 
     def add_link(self, code_id: str, survey: str, item: str) -> None:
         """Link a code to a survey item (idempotent)."""
-        self.db.table("links").upsert(
+        self._upsert(
+            "links",
             {"code_id": code_id, "survey": survey, "item": item},
-            pk=("code_id", "survey", "item"),
+            pk=["code_id", "survey", "item"],
         )
 
     def links(self) -> list[tuple[str, str, str]]:
         """All (code, survey, item) links."""
-        return [tuple(r) for r in self.db.execute("select code_id, survey, item from links order by 1, 2, 3")]
+        return [
+            tuple(r) for r in self.conn.execute("select code_id, survey, item from links order by 1, 2, 3")
+        ]
 
     def remove_link(self, code_id: str, survey: str, item: str) -> bool:
         """Delete a link made with ``add_link``; whether there was one."""
         sql = "delete from links where code_id = ? and survey = ? and item = ?"
-        return self.db.execute(sql, [code_id, survey, item]).rowcount > 0
+        return self.conn.execute(sql, [code_id, survey, item]).rowcount > 0
 
     def codebook_links(self) -> list[tuple[str, str, str]]:
         """(code, survey, item) links written in the codebook (``links:`` per code)."""
         found: set[tuple[str, str, str]] = set()
-        for code_id, links in self.db.execute("select id, links from codes where links is not null"):
+        for code_id, links in self.conn.execute("select id, links from codes where links is not null"):
             for link in _loads(links, []):
                 survey, _, item = str(link).partition(":")
                 found.add((code_id, survey, item))
@@ -153,4 +157,4 @@ class CodeQueries(StoreBase):
         """Stored surveys: name, kind, source file and import time (no data)."""
         sql = "select name, kind, source_file, imported_at from surveys order by name"
         keys = ("name", "kind", "source_file", "imported_at")
-        return [dict(zip(keys, r, strict=True)) for r in self.db.execute(sql)]
+        return [dict(zip(keys, r, strict=True)) for r in self.conn.execute(sql)]

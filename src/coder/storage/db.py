@@ -7,47 +7,60 @@ each hold their own connection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from coder.errors import NotAProjectError
-from coder.storage.migrations import migrations
+from coder.storage.integrity import create_private_file
+from coder.storage.migrations import migrate
 from coder.storage.store import Store
 
 DB_FILENAME = "coder.db"
 PROJECT_MARKER = "coder-project"
+PRIVATE_FOLDER = 0o700
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=10.0)
-    db = Database(conn)
+def _connect(path: Path) -> sqlite3.Connection:
+    # IMMEDIATE: the transactions sqlite3 opens implicitly (a single write
+    # outside store.transaction()) also wait for the write lock.
+    conn = sqlite3.connect(str(path), timeout=10.0, isolation_level="IMMEDIATE")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
-    with db.ensure_autocommit_on():
-        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    return db
+    return conn
 
 
-def _is_coder_db(db: Database) -> bool:
-    if "project" not in db.table_names():
+def _table_names(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("select name from sqlite_master where type = 'table'")]
+
+
+def _is_coder_db(db: sqlite3.Connection) -> bool:
+    if "project" not in _table_names(db):
         return False
     row = db.execute("select value from project where key = 'format'").fetchone()
     return row is not None and row[0] == PROJECT_MARKER
 
 
 def create_store(root: Path) -> Store:
-    """Create (or reopen) the project in ``root``; refuse a foreign coder.db."""
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in ("codebooks", "transcripts"):
-        (root / folder).mkdir(exist_ok=True)
+    """Create (or reopen) the project in ``root``; refuse a foreign coder.db.
+
+    A new project holds personal data: its folder is made 0700 and coder.db
+    0600 whatever the umask (SQLite gives the -wal and -shm files the mode of
+    the database file).
+    """
     path = root / DB_FILENAME
     existed = path.exists()
+    root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    for folder in ("codebooks", "transcripts"):
+        (root / folder).mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    if not existed:
+        os.chmod(root, PRIVATE_FOLDER)
+        create_private_file(path)
     try:
         db = _connect(path)
-        if existed and db.table_names() and not _is_coder_db(db):
+        if existed and _table_names(db) and not _is_coder_db(db):
             db.close()
             raise NotAProjectError(
                 f"{path} is an SQLite file that coder did not create",
@@ -58,10 +71,10 @@ def create_store(root: Path) -> Store:
             f"{path} exists but is not an SQLite database ({exc})",
             "choose another folder, or move that file away",
         ) from exc
-    migrations.apply(db)
+    migrate(db)
     store = Store(db, root)
     if not existed or not _is_coder_db(db):
-        with db.atomic():
+        with store.transaction():
             store.set_setting("format", PROJECT_MARKER)
     return store
 
@@ -85,5 +98,5 @@ def open_store(root: Path) -> Store:
             f"{path} is not a coder project database",
             "pass --project DIR pointing at a folder made by `coder init`",
         )
-    migrations.apply(db)
+    migrate(db)
     return Store(db, root)

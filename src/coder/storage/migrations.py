@@ -7,10 +7,68 @@ carries a stable ``guid`` (REFI-QDA exchange and project merging match on it).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("coder")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+
+class _Registry:
+    """The list of migrations, registered as with sqlite-utils' ``Migrations``.
+
+    sqlite-utils (and with it pandas) is imported only when a migration is
+    pending: opening an up-to-date project checks the applied names with the
+    standard library. Attribute access other than registering goes to a real
+    ``Migrations`` object.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.functions: list[Callable[[Database], None]] = []
+        self._real: Migrations | None = None
+
+    def __call__(self) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+        def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+            self.functions.append(fn)
+            return fn
+
+        return register
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._real is None:
+            from sqlite_utils.migrations import Migrations
+
+            self._real = Migrations(self.name)
+            for fn in self.functions:
+                self._real()(fn)
+        return getattr(self._real, attr)
+
+    def is_current(self, conn: sqlite3.Connection) -> bool:
+        """Whether every registered migration is applied (standard library only)."""
+        try:
+            sql = "select name from _sqlite_migrations where migration_set = ?"
+            applied = {r[0] for r in conn.execute(sql, [self.name])}
+        except sqlite3.OperationalError:
+            return False
+        return all(fn.__name__ in applied for fn in self.functions)
+
+
+migrations = _Registry("coder")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the pending migrations, if any."""
+    if not migrations.is_current(conn):
+        from coder.storage.locking import LockingDatabase
+
+        # Under the write lock, so that two processes opening a new project
+        # cannot both apply the same migration.
+        db = LockingDatabase(conn)
+        with db.atomic():
+            migrations.apply(db)
 
 
 @migrations()
@@ -198,3 +256,14 @@ def m002_reconciliation(db: Database) -> None:
         pk="label",
         not_null={"guid", "codes"},
     )
+
+
+@migrations()
+def m004_integrity(db: Database) -> None:
+    """A flagged coding keeps the words it had: ``codings.flagged_text``.
+
+    When a transcript is replaced and a coding's words are gone, the coding
+    keeps a span in the new text (for the lead to re-anchor) but its quote is
+    the old text, kept here until the flag is resolved.
+    """
+    db.table("codings").add_column("flagged_text", str)

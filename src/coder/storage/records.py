@@ -19,7 +19,7 @@ class RecordQueries(StoreBase):
     def set_memo(self, coder: str, target_kind: str, target_id: str, text: str) -> None:
         """Write (or clear, with empty text) a memo on a transcript, code or project."""
         if not text.strip():
-            self.db.execute(
+            self.conn.execute(
                 "delete from memos where coder = ? and target_kind = ? and target_id = ?",
                 [coder, target_kind, target_id],
             )
@@ -33,15 +33,15 @@ class RecordQueries(StoreBase):
             "updated_at": now(),
         }
         if existing:
-            self.db.table("memos").update(existing.id, row)
+            self._update("memos", {"id": existing.id}, row)
         else:
-            self.db.table("memos").insert({**row, "guid": new_guid()})
+            self._insert("memos", {**row, "guid": new_guid()})
 
     def memo(self, coder: str, target_kind: str, target_id: str) -> Memo | None:
         """One coder's memo on a target, if any."""
         rows = list(
-            self.db.table("memos").rows_where(
-                "coder = ? and target_kind = ? and target_id = ?",
+            self._rows(
+                "select * from memos where coder = ? and target_kind = ? and target_id = ?",
                 [coder, target_kind, target_id],
             )
         )
@@ -49,8 +49,8 @@ class RecordQueries(StoreBase):
 
     def memos(self, coder: str | None = None) -> list[Memo]:
         """All memos, or one coder's."""
-        where, args = ("coder = ?", [coder]) if coder else (None, None)
-        return [self._memo(r) for r in self.db.table("memos").rows_where(where, args, order_by="id")]
+        where, args = ("where coder = ?", [coder]) if coder else ("", [])
+        return [self._memo(r) for r in self._rows(f"select * from memos {where} order by id", args)]
 
     @staticmethod
     def _memo(r: dict[str, Any]) -> Memo:
@@ -75,7 +75,8 @@ class RecordQueries(StoreBase):
         after: Any = None,
     ) -> None:
         """Record an action in the audit log (inside the caller's transaction)."""
-        self.db.table("audit").insert(
+        self._insert(
+            "audit",
             {
                 "at": now(),
                 "actor": actor,
@@ -83,12 +84,12 @@ class RecordQueries(StoreBase):
                 "target": target,
                 "before": _dumps(before) if before is not None else None,
                 "after": _dumps(after) if after is not None else None,
-            }
+            },
         )
 
     def audit_entries(self, action: str | None = None) -> list[AuditEntry]:
         """The audit log, oldest first."""
-        where, args = ("action = ?", [action]) if action else (None, None)
+        where, args = ("where action = ?", [action]) if action else ("", [])
         return [
             AuditEntry(
                 r["id"],
@@ -99,5 +100,5 @@ class RecordQueries(StoreBase):
                 _loads(r["before"], None),
                 _loads(r["after"], None),
             )
-            for r in self.db.table("audit").rows_where(where, args, order_by="id")
+            for r in self._rows(f"select * from audit {where} order by id", args)
         ]

@@ -61,14 +61,16 @@ class ReviewQueries(StoreBase):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
-        rows = self.db.table("disagreements").rows_where(
-            " and ".join(where), args, order_by="layer, transcript_id, start, end, id"
+        rows = self._rows(
+            f"select * from disagreements where {' and '.join(where)} "
+            "order by layer, transcript_id, start, end, id",
+            args,
         )
         return [self._review_item(r) for r in rows]
 
     def get_review_item(self, item_id: int) -> ReviewItem:
         """One disagreement by id, or UnknownIdError."""
-        rows = list(self.db.table("disagreements").rows_where("id = ?", [item_id]))
+        rows = list(self._rows("select * from disagreements where id = ?", [item_id]))
         if not rows:
             raise UnknownIdError(f"no disagreement with id {item_id}", "list them with `coder review list`")
         return self._review_item(rows[0])
@@ -77,13 +79,11 @@ class ReviewQueries(StoreBase):
         """Insert a disagreement (layer, key, coders, transcript_id, start, end, items, status ...)."""
         stamp = now()
         row = self._review_row({"note": "", "created_at": stamp, "updated_at": stamp, **fields})
-        row_id = self.db.table("disagreements").insert(row).last_pk
-        assert row_id is not None
-        return int(row_id)
+        return self._insert("disagreements", row)
 
     def update_review_item(self, item_id: int, **fields: Any) -> None:
         """Change fields of a disagreement (items, status, choice, note, result, verdicts ...)."""
-        self.db.table("disagreements").update(item_id, self._review_row({**fields, "updated_at": now()}))
+        self._update("disagreements", {"id": item_id}, self._review_row({**fields, "updated_at": now()}))
 
     def consensus_sources(self, layer: str, transcript_id: str | None = None) -> dict[str, str]:
         """GUID -> source of the codings reconcile wrote into a consensus layer."""
@@ -91,17 +91,19 @@ class ReviewQueries(StoreBase):
         if transcript_id is not None:
             sql += " and transcript_id = ?"
             args.append(transcript_id)
-        return dict(self.db.execute(sql, args).fetchall())
+        return dict(self.conn.execute(sql, args).fetchall())
 
     def set_consensus_source(self, guid: str, layer: str, transcript_id: str, source: str) -> None:
         """Remember that reconcile wrote coding ``guid`` into ``layer`` because of ``source``."""
-        self.db.table("consensus_sources").upsert(
-            {"guid": guid, "layer": layer, "transcript_id": transcript_id, "source": source}, pk="guid"
+        self._upsert(
+            "consensus_sources",
+            {"guid": guid, "layer": layer, "transcript_id": transcript_id, "source": source},
+            pk=["guid"],
         )
 
     def drop_consensus_source(self, guid: str) -> None:
         """Forget a consensus coding's provenance (after deleting the coding)."""
-        self.db.execute("delete from consensus_sources where guid = ?", [guid])
+        self.conn.execute("delete from consensus_sources where guid = ?", [guid])
 
     def _codebook_version(self, r: dict[str, Any]) -> CodebookVersion:
         codes = []
@@ -121,7 +123,8 @@ class ReviewQueries(StoreBase):
         self, label: str, codebook: Codebook, actor: str, note: str = ""
     ) -> CodebookVersion:
         """Freeze a copy of a code tree under a new label."""
-        self.db.table("codebook_versions").insert(
+        self._insert(
+            "codebook_versions",
             {
                 "label": label,
                 "guid": new_guid(),
@@ -130,18 +133,18 @@ class ReviewQueries(StoreBase):
                 "created_by": actor,
                 "note": note,
                 "codes": _dumps([dataclasses.asdict(c) for c in codebook.tree_order()]),
-            }
+            },
         )
         return self.codebook_version(label)
 
     def has_codebook_version(self, label: str) -> bool:
         """Whether a frozen code tree has this label."""
         sql = "select 1 from codebook_versions where label = ?"
-        return self.db.execute(sql, [label]).fetchone() is not None
+        return self.conn.execute(sql, [label]).fetchone() is not None
 
     def codebook_version(self, label: str) -> CodebookVersion:
         """A frozen code tree by label, or UnknownIdError."""
-        rows = list(self.db.table("codebook_versions").rows_where("label = ?", [label]))
+        rows = list(self._rows("select * from codebook_versions where label = ?", [label]))
         if not rows:
             raise UnknownIdError(
                 f"no code tree version {label!r}", "list them with `coder codebook versions`"
@@ -150,5 +153,5 @@ class ReviewQueries(StoreBase):
 
     def codebook_versions(self) -> list[CodebookVersion]:
         """All frozen code trees, oldest first."""
-        rows = self.db.table("codebook_versions").rows_where(order_by="created_at, rowid")
+        rows = self._rows("select * from codebook_versions order by created_at, rowid")
         return [self._codebook_version(r) for r in rows]

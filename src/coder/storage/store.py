@@ -8,15 +8,14 @@ keywords, metadata) so that the schema stays flat and portable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import Any
 
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
 from coder.storage.codes import CodeQueries
 from coder.storage.codings import CodingQueries
+from coder.storage.integrity import IntegrityQueries
 from coder.storage.records import RecordQueries
 from coder.storage.review import ReviewQueries
 from coder.storage.transcripts import TranscriptQueries
@@ -24,43 +23,34 @@ from coder.storage.transcripts import TranscriptQueries
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries):
+class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, IntegrityQueries):
     """A project's database (``coder.db``) and its folder."""
 
-    def __init__(self, db: Database, root: Path) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection | Any, root: Path) -> None:
+        # A sqlite-utils Database is accepted too (its connection is used).
+        self.conn = conn if isinstance(conn, sqlite3.Connection) else conn.conn
         self.root = root
-
-    # -- transactions -------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """One unit of work: all of it is committed, or none of it."""
-        with self.db.atomic():
-            yield self
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
     def in_transaction(self) -> bool:
         """Whether changes are pending (not yet committed) on this connection."""
-        return self.db.conn.in_transaction
+        return self.conn.in_transaction
 
     # -- coders -------------------------------------------------------------
 
     def ensure_coder(self, name: str, kind: str = "coder") -> None:
         """Register a coder layer (a person, a second round, or a consensus)."""
-        if not self.db.execute("select 1 from coders where name = ?", [name]).fetchone():
-            self.db.table("coders").insert(
-                {"name": name, "guid": new_guid(), "kind": kind, "created_at": now()}
-            )
+        if not self.conn.execute("select 1 from coders where name = ?", [name]).fetchone():
+            self._insert("coders", {"name": name, "guid": new_guid(), "kind": kind, "created_at": now()})
 
     def add_coder(self, name: str, guid: str, kind: str = "coder") -> None:
         """Register a new coder layer under a known GUID (from another project or a REFI-QDA user)."""
-        self.db.table("coders").insert({"name": name, "guid": guid, "kind": kind, "created_at": now()})
+        self._insert("coders", {"name": name, "guid": guid, "kind": kind, "created_at": now()})
 
     def coders(self) -> list[dict[str, str]]:
         """All coder layers with their kind and GUID."""
-        rows = self.db.execute("select name, guid, kind from coders order by name")
+        rows = self.conn.execute("select name, guid, kind from coders order by name")
         return [{"name": r[0], "guid": r[1], "kind": r[2]} for r in rows]

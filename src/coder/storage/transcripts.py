@@ -34,11 +34,11 @@ class TranscriptQueries(StoreBase):
     def has_transcript(self, transcript_id: str) -> bool:
         """Whether a transcript with this id exists."""
         sql = "select 1 from transcripts where id = ?"
-        return self.db.execute(sql, [transcript_id]).fetchone() is not None
+        return self.conn.execute(sql, [transcript_id]).fetchone() is not None
 
     def get_transcript(self, transcript_id: str) -> Transcript:
         """One transcript, or UnknownIdError."""
-        rows = list(self.db.table("transcripts").rows_where("id = ?", [transcript_id]))
+        rows = list(self._rows("select * from transcripts where id = ?", [transcript_id]))
         if not rows:
             raise UnknownIdError(
                 f"no transcript with id {transcript_id!r}",
@@ -48,31 +48,36 @@ class TranscriptQueries(StoreBase):
 
     def transcripts(self) -> list[Transcript]:
         """All transcripts, by id."""
-        rows = self.db.table("transcripts").rows_where(order_by="id")
+        rows = self._rows("select * from transcripts order by id")
         return [self._transcript(r) for r in rows]
 
     def transcript_ids(self) -> list[str]:
         """All transcript ids, sorted."""
-        return [r[0] for r in self.db.execute("select id from transcripts order by id")]
+        return [r[0] for r in self.conn.execute("select id from transcripts order by id")]
+
+    def transcript_lengths(self) -> dict[str, int]:
+        """Text length (in code points, as Python counts) by transcript id, without reading the texts."""
+        return dict(self.conn.execute("select id, length(text) from transcripts").fetchall())
 
     def transcript_texts(self, ids: Iterable[str] | None = None) -> dict[str, str]:
         """Stored texts by transcript id (all, or the ids given)."""
-        rows = self.db.execute("select id, text from transcripts")
+        rows = self.conn.execute("select id, text from transcripts")
         wanted = set(ids) if ids is not None else None
         return {r[0]: r[1] for r in rows if wanted is None or r[0] in wanted}
 
     def transcript_attributes(self) -> dict[str, dict[str, str]]:
         """Attributes by transcript id, without loading the texts."""
-        rows = self.db.execute("select id, attributes from transcripts order by id")
+        rows = self.conn.execute("select id, attributes from transcripts order by id")
         return {r[0]: _loads(r[1], {}) for r in rows}
 
     def transcript_languages(self) -> dict[str, str]:
         """Language by transcript id, without loading the texts."""
-        return dict(self.db.execute("select id, language from transcripts order by id").fetchall())
+        return dict(self.conn.execute("select id, language from transcripts order by id").fetchall())
 
     def add_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Insert a new transcript and its segments."""
-        self.db.table("transcripts").insert(
+        self._insert(
+            "transcripts",
             {
                 "id": transcript.id,
                 "guid": transcript.guid,
@@ -83,25 +88,27 @@ class TranscriptQueries(StoreBase):
                 "text": transcript.text,
                 "imported_at": transcript.imported_at,
                 "version": transcript.version,
-            }
+            },
         )
         self._insert_segments(transcript.id, segments)
 
     def replace_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Keep the old text in the history, store the new one and its segments."""
         old = self.get_transcript(transcript.id)
-        self.db.table("transcript_history").insert(
+        self._insert(
+            "transcript_history",
             {
                 "transcript_id": old.id,
                 "version": old.version,
                 "sha256": old.sha256,
                 "text": old.text,
                 "replaced_at": now(),
-            }
+            },
         )
-        self.db.execute("delete from segments where transcript_id = ?", [old.id])
-        self.db.table("transcripts").update(
-            old.id,
+        self.conn.execute("delete from segments where transcript_id = ?", [old.id])
+        self._update(
+            "transcripts",
+            {"id": old.id},
             {
                 "source_file": transcript.source_file,
                 "sha256": transcript.sha256,
@@ -117,12 +124,12 @@ class TranscriptQueries(StoreBase):
     def set_transcript_attributes(self, transcript_id: str, attributes: dict[str, str]) -> None:
         """Replace a transcript's attributes."""
         self.get_transcript(transcript_id)
-        self.db.table("transcripts").update(transcript_id, {"attributes": _dumps(attributes)})
+        self._update("transcripts", {"id": transcript_id}, {"attributes": _dumps(attributes)})
 
     def _insert_segments(self, transcript_id: str, segments: Sequence[Segment]) -> None:
         # Plain executemany: a large import writes ~100,000 rows per million
         # words, and per-row query building would cost more than segmenting.
-        self.db.conn.executemany(
+        self.conn.executemany(
             "insert into segments (transcript_id, kind, idx, start, end, speaker, lemmas, meta) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -152,7 +159,7 @@ class TranscriptQueries(StoreBase):
         )
         return [
             Segment(r[0], r[1], r[2], r[3], r[4], r[5] or "", _loads(r[6], {}))
-            for r in self.db.execute(sql, args)
+            for r in self.conn.execute(sql, args)
         ]
 
     def segment_outline(self, transcript_id: str) -> list[Segment]:
@@ -161,7 +168,7 @@ class TranscriptQueries(StoreBase):
             "select kind, idx, start, end, speaker from segments "
             "where transcript_id = ? order by start, kind desc"
         )
-        return [Segment(r[0], r[1], r[2], r[3], r[4]) for r in self.db.execute(sql, [transcript_id])]
+        return [Segment(r[0], r[1], r[2], r[3], r[4]) for r in self.conn.execute(sql, [transcript_id])]
 
     def segment_bounds(self, kind: str, transcript_id: str | None = None) -> dict[str, list[tuple[int, int]]]:
         """(start, end) of every segment of ``kind``, per transcript, in order."""
@@ -170,7 +177,7 @@ class TranscriptQueries(StoreBase):
             where, args = "kind = ? and transcript_id = ?", [kind, transcript_id]
         sql = f"select transcript_id, start, end from segments where {where} order by transcript_id, idx"
         found: dict[str, list[tuple[int, int]]] = {}
-        for tid, start, end in self.db.execute(sql, args):
+        for tid, start, end in self.conn.execute(sql, args):
             found.setdefault(tid, []).append((start, end))
         return found
 
@@ -194,21 +201,21 @@ class TranscriptQueries(StoreBase):
             + " and ".join(where)
             + " order by transcript_id, idx"
         )
-        return [tuple(r) for r in self.db.execute(sql, args)]
+        return [tuple(r) for r in self.conn.execute(sql, args)]
 
     def transcript_summaries(self) -> list[dict[str, Any]]:
         """Per transcript: words, turns, sentences, attributes, codings per coder."""
         seg_counts: dict[tuple[str, str], int] = {}
         sql = "select transcript_id, kind, count(*) from segments group by 1, 2"
-        for tid, kind, n in self.db.execute(sql):
+        for tid, kind, n in self.conn.execute(sql):
             seg_counts[(tid, kind)] = n
         coded: dict[str, dict[str, int]] = {}
         sql = "select transcript_id, coder, count(*) from codings group by 1, 2"
-        for tid, coder, n in self.db.execute(sql):
+        for tid, coder, n in self.conn.execute(sql):
             coded.setdefault(tid, {})[coder] = n
         done: dict[str, list[str]] = {}
         sql = "select transcript_id, coder from transcript_status where done = 1"
-        for tid, coder in self.db.execute(sql):
+        for tid, coder in self.conn.execute(sql):
             done.setdefault(tid, []).append(coder)
         sql = "select id, language, attributes, text from transcripts order by id"
         return [
@@ -223,23 +230,24 @@ class TranscriptQueries(StoreBase):
                 "coded": coded.get(tid, {}),
                 "done": sorted(done.get(tid, [])),
             }
-            for tid, lang, attrs, text in self.db.execute(sql)
+            for tid, lang, attrs, text in self.conn.execute(sql)
         ]
 
     def set_done(self, transcript_id: str, coder: str, done: bool) -> None:
         """Mark a transcript done (or not) for one coder."""
-        self.db.table("transcript_status").upsert(
+        self._upsert(
+            "transcript_status",
             {
                 "transcript_id": transcript_id,
                 "coder": coder,
                 "done": int(done),
                 "updated_at": now(),
             },
-            pk=("transcript_id", "coder"),
+            pk=["transcript_id", "coder"],
         )
 
     def is_done(self, transcript_id: str, coder: str) -> bool:
         """Whether the coder marked the transcript done."""
         sql = "select done from transcript_status where transcript_id = ? and coder = ?"
-        row = self.db.execute(sql, [transcript_id, coder]).fetchone()
+        row = self.conn.execute(sql, [transcript_id, coder]).fetchone()
         return bool(row and row[0])

@@ -41,14 +41,15 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from coder.errors import CoderError
+from coder.services import roles
 from coder.services import session as ops
 from coder.services.session import Clock, Session
 from coder.storage import Store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenScreen, OpenTranscript
-from coder.tui.registry import EXTRA_SCREENS, screen_entry
+from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
 from coder.tui.screens.coding import CodingScreen
-from coder.tui.screens.dialogs import NamePrompt
+from coder.tui.screens.dialogs import ChoiceDialog, NamePrompt
 from coder.tui.screens.help import HelpScreen, key_label, sections_for
 from coder.tui.screens.home import HomeScreen
 
@@ -68,11 +69,17 @@ class CoderApp(App[None]):
     ]
 
     def __init__(
-        self, store: Store, coder: str | None = None, clock: Clock = datetime.now, cursor_blink: bool = True
+        self,
+        store: Store,
+        coder: str | None = None,
+        clock: Clock = datetime.now,
+        cursor_blink: bool = True,
+        confirm_new: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
         self.coder = coder
+        self.confirm_new = confirm_new
         self.clock = clock
         self.cursor_blink = cursor_blink
         self.ctx: TuiContext | None = None
@@ -108,13 +115,40 @@ class CoderApp(App[None]):
             self._start(name)
 
     def _start(self, name: str) -> None:
+        """Start as ``name``; a name the project does not know yet is confirmed first."""
+        try:
+            name = roles.check_name(name)
+        except CoderError as exc:
+            self._ask_name(exc.message)
+            return
+        if self.confirm_new and name not in roles.known_names(self.store):
+            choices = [
+                (f"use:{n}", f"I am {n} (coder in this project)")
+                for n in roles.similar_names(self.store, name)
+            ]
+            choices += [("new", f"Create a new coder {name!r}"), ("again", "Type another name")]
+            question = f"{name!r} is not a coder in this project yet"
+            self.push_screen(ChoiceDialog(question, choices), partial(self._confirmed, name))
+            return
+        self._begin(name)
+
+    def _confirmed(self, name: str, answer: str | None) -> None:
+        if answer == "new":
+            self._begin(name)
+        elif answer and answer.startswith("use:"):
+            self._begin(answer.removeprefix("use:"))
+        else:
+            self._ask_name()
+
+    def _begin(self, name: str) -> None:
         try:
             coder = ops.remember_coder(self.store, name)
         except CoderError as exc:
             self._ask_name(exc.message)
             return
         self.coder = coder
-        self.ctx = TuiContext(self.store, Session(self.store, coder, self.clock), self.clock)
+        leads = tuple(roles.leads(self.store))
+        self.ctx = TuiContext(self.store, Session(self.store, coder, self.clock), self.clock, leads=leads)
         self.sub_title = f"coder {coder}"
         self.push_screen(HomeScreen(self.ctx))
 
@@ -136,14 +170,17 @@ class CoderApp(App[None]):
         """Keys of extra screens show only when their module is installed and a coder is set."""
         if action == "open_screen":
             entry = screen_entry(str(parameters[0])) if parameters else None
-            return bool(entry and entry.available() and self.ctx)
+            return bool(entry and entry.available() and self.ctx and self.ctx.sees_others)
         return True
 
     def action_open_screen(self, name: str) -> None:
-        """Open a registered extra screen by name."""
+        """Open a registered extra screen by name (a lead screen only for a lead)."""
         entry = screen_entry(name)
         if entry is None or not entry.available() or self.ctx is None:
             self.notify(f"the {name} screen is not available", severity="warning")
+            return
+        if not self.ctx.sees_others:
+            self.notify(lead_only_message(entry.title, self.ctx.leads), severity="warning")
             return
         self.push_screen(entry.load()(self.ctx))
 
@@ -177,7 +214,7 @@ class CoderApp(App[None]):
         for title, help_text, callback in extra() if callable(extra) else ():
             yield SystemCommand(title, help_text, callback)
         for entry in EXTRA_SCREENS if isinstance(screen, HomeScreen) else ():
-            if entry.available() and self.ctx is not None and entry.key is None:
+            if entry.available() and self.ctx is not None and self.ctx.sees_others and entry.key is None:
                 yield SystemCommand(entry.title, entry.help, partial(self.action_open_screen, entry.name))
 
     def _binding_command(
@@ -195,7 +232,16 @@ class CoderApp(App[None]):
 
 
 def make_app(
-    store: Store, coder: str | None = None, clock: Clock = datetime.now, cursor_blink: bool = True
+    store: Store,
+    coder: str | None = None,
+    clock: Clock = datetime.now,
+    cursor_blink: bool = True,
+    confirm_new: bool = False,
 ) -> CoderApp:
-    """The coding UI on an open project; ``coder`` None asks for a name."""
-    return CoderApp(store, coder, clock=clock, cursor_blink=cursor_blink)
+    """The coding UI on an open project; ``coder`` None asks for a name.
+
+    ``confirm_new`` (what a person at the keyboard gets): a name the project
+    does not know is confirmed before a coder is created, offering the known
+    names it resembles (``Anna`` for ``anna``).
+    """
+    return CoderApp(store, coder, clock=clock, cursor_blink=cursor_blink, confirm_new=confirm_new)

@@ -24,6 +24,13 @@ class TuiContext:
     clock: Clock
     last_query: str = ""
     last_hits: list[SearchHit] = field(default_factory=list)
+    leads: tuple[str, ...] = ()
+    """The project's leads when the UI started (empty: no lead set, everyone may look)."""
+
+    @property
+    def sees_others(self) -> bool:
+        """Whether this coder may open the lead screens: a lead, or anyone while no lead is set."""
+        return not self.leads or self.coder in self.leads
 
     @property
     def coder(self) -> str:

@@ -67,3 +67,9 @@ def _module_exists(module: str) -> bool:
 def screen_entry(name: str) -> ScreenEntry | None:
     """The registered screen called ``name``, if any."""
     return next((e for e in EXTRA_SCREENS if e.name == name), None)
+
+
+def lead_only_message(title: str, leads: tuple[str, ...]) -> str:
+    """The one line a coder gets on pressing a lead screen's key: blind coding, and who can look."""
+    who = ", ".join(leads)
+    return f"Only a lead ({who}) opens {title}: it shows other coders' work"

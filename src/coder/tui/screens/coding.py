@@ -46,15 +46,16 @@ from coder.services.session import Change
 from coder.storage import open_store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
-from coder.tui.screens.dialogs import ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
+from coder.tui.screens.dialogs import CREATE, ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
 from coder.tui.screens.search import SearchDialog
 from coder.tui.widgets.code_tree import CodebookPane, CodeTree, code_colors
-from coder.tui.widgets.status import DefinitionStrip, StatusLine, TitleBar
+from coder.tui.widgets.status import DefinitionStrip, RecentBar, StatusLine, TitleBar
 from coder.tui.widgets.transcript_view import TranscriptView
 
 A = TypeVar("A")
 NEEDS_CODING = {"remove", "memo", "key_quote", "edit_span"}
 RECENT = "apply one of the 9 most recent codes"
+LOW_COVERAGE = 0.5  # below this share of respondent sentences coded, 'd' asks first
 
 
 def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code], editing: bool) -> str:
@@ -106,7 +107,7 @@ class CodingScreen(Screen[None]):
             c.id: c for c in ctx.store.codings(coder=ctx.coder, transcript_id=transcript_id)
         }
         self.coverage = Coverage(self.doc, ((c.start, c.end) for c in self.codings.values()))
-        self.codebook = finding.visible_codebook(ctx.store.codebook(), ctx.coder)
+        self.codebook = finding.coder_codebook(ctx.store, ctx.coder)
         self.done = ctx.store.is_done(transcript_id, ctx.coder)
         self.editing: Coding | None = None
         self._span = span
@@ -124,6 +125,7 @@ class CodingScreen(Screen[None]):
             yield TranscriptView(id="transcript")
             yield CodebookPane(self.ctx.coder, id="codebook")
         yield DefinitionStrip(id="definition")
+        yield RecentBar(id="recent")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -142,6 +144,7 @@ class CodingScreen(Screen[None]):
         self.query_one(CodeTree).show_codes(self.codebook, self.ctx.store.code_counts(self.ctx.coder))
         self.query_one(StatusLine).saved = "✓ everything saved"
         self._retitle()
+        self._show_recent()
         view.focus()
 
     # -- handlers ----------------------------------------------------------------------
@@ -193,7 +196,7 @@ class CodingScreen(Screen[None]):
         if action in ("save_span", "cancel_span"):
             return self.editing is not None
         if action == "recent":
-            return len(self.ctx.session.recent) > int(str(parameters[0])) if parameters else None
+            return len(self._recent()) > int(str(parameters[0])) if parameters else None
         if action in NEEDS_CODING:
             return sel is not None and bool(reading.overlapping(self.codings.values(), sel.start, sel.end))
         if action == "undo":
@@ -205,12 +208,19 @@ class CodingScreen(Screen[None]):
     def action_pick(self) -> None:
         """Open the code picker; its answer is applied to the selection."""
         picker = CodePicker(self.codebook, self.query_one(CodeTree).color_map, self.ctx.session.recent)
-        self.app.push_screen(picker, lambda code_id: self._apply(code_id) if code_id else None)
+        self.app.push_screen(picker, self._picked)
+
+    def _picked(self, answer: str | None) -> None:
+        if answer and answer.startswith(CREATE):
+            self.app.push_screen(CodeForm(self.codebook, name=answer.removeprefix(CREATE)), self._new_code)
+        elif answer:
+            self._apply(answer)
 
     def action_recent(self, index: int) -> None:
         """Apply the ``index``-th most recently used code."""
-        if index < len(self.ctx.session.recent):
-            self._apply(self.ctx.session.recent[index])
+        recent = self._recent()
+        if index < len(recent):
+            self._apply(recent[index].id)
 
     def action_remove(self) -> None:
         """Remove one of the codes on the selection."""
@@ -274,8 +284,21 @@ class CodingScreen(Screen[None]):
             view.selection = reading.select_sentence(self.doc, found)
 
     def action_done(self) -> None:
-        """Mark the transcript done (or not done again)."""
-        self._act(lambda: self.ctx.session.set_done(self.transcript_id, not self.done))
+        """Mark the transcript done (or not done again); asks first when little of it is coded."""
+        coded, total = self.coverage.respondent_coverage()
+        if self.done or not total or coded / total >= LOW_COVERAGE:
+            self._act(lambda: self.ctx.session.set_done(self.transcript_id, not self.done))
+            return
+        question = f"Only {coded} of {total} respondent sentences ({coded / total:.0%}) are coded. Done?"
+        choices = [("done", f"mark {self.transcript_id} done anyway"), ("back", "keep coding")]
+        self.app.push_screen(
+            ChoiceDialog(question, choices),
+            lambda answer: (
+                self._act(lambda: self.ctx.session.set_done(self.transcript_id, True))
+                if answer == "done"
+                else None
+            ),
+        )
 
     def action_undo(self) -> None:
         """Undo the last action of this session."""
@@ -365,6 +388,9 @@ class CodingScreen(Screen[None]):
     def _new_code(self, draft: CodeDraft | None) -> None:
         if draft is None:
             return
+        if draft.existing is not None:
+            self._apply(draft.existing)
+            return
         change = self._perform(
             lambda: self.ctx.session.add_code(draft.name, draft.parent_id, draft.description)
         )
@@ -394,11 +420,8 @@ class CodingScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         """Extra command-palette entries: the recent codes by name."""
-        names = self.codebook.by_id()
-        for i, code_id in enumerate(self.ctx.session.recent):
-            if code_id in names:
-                title = f"Apply recent code {i + 1}: {names[code_id].name}"
-                yield title, f"key {i + 1}", partial(self._apply, code_id)
+        for i, code in enumerate(self._recent()):
+            yield f"Apply recent code {i + 1}: {code.name}", f"key {i + 1}", partial(self._apply, code.id)
 
     def apply_change(self, change: Change) -> None:
         """Show what an action did, in place: codings, counts, coverage, codes, status."""
@@ -413,7 +436,7 @@ class CodingScreen(Screen[None]):
                 self.codings[coding.id] = coding
                 self.coverage.add(coding.start, coding.end)
         if change.codes or change.dropped_codes:
-            self.codebook = finding.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+            self.codebook = finding.coder_codebook(self.ctx.store, self.ctx.coder)
             tree.show_codes(self.codebook, tree.counts)
             self._show_codebook()
         if change.done and change.done[0] == self.transcript_id:
@@ -426,6 +449,7 @@ class CodingScreen(Screen[None]):
         where = f" (in {', '.join(elsewhere)})" if elsewhere else ""
         self.query_one(StatusLine).mark_saved(change.saved_at, change.label + where)
         self._retitle()
+        self._show_recent()
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:
@@ -445,6 +469,14 @@ class CodingScreen(Screen[None]):
     def _show_codebook(self) -> None:
         colors = code_colors(self.codebook)
         self.query_one(TranscriptView).set_codes({c.id: c.name for c in self.codebook.codes}, colors)
+
+    def _recent(self) -> list[Code]:
+        """The recent codes keys 1–9 apply (a code merged away since is skipped, as on the bar)."""
+        names = self.codebook.by_id()
+        return [names[c] for c in self.ctx.session.recent if c in names]
+
+    def _show_recent(self) -> None:
+        self.query_one(RecentBar).show_codes([c.name for c in self._recent()])
 
     def _retitle(self) -> None:
         attrs = " · ".join(self.doc.transcript.attributes.values())

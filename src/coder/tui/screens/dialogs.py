@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from coder.model import Code, Codebook
-from coder.services.finding import fuzzy_codes
+from coder.services.finding import rank_codes, same_name
 from coder.tui.plain import as_text
 
 T = TypeVar("T")
@@ -64,8 +64,17 @@ class NamePrompt(Dialog[str]):
             self.dismiss(event.value.strip())
 
 
+CREATE = "+create:"
+"""The picker's answer prefix for 'create a new code with this name' (``CREATE + name``)."""
+
+
 class CodePicker(Dialog[str]):
-    """Pick a code by typing part of its name; recent codes come first."""
+    """Pick a code by typing part of its name: exact, prefix, word start, fuzzy; recent first within each.
+
+    When no code has exactly the typed name, the list ends with ``+ create "…"``
+    (the only choice, and so what ⏎ does, when nothing matches); choosing it
+    answers ``CREATE + name``.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor(1)", "next", show=False),
@@ -75,9 +84,7 @@ class CodePicker(Dialog[str]):
     def __init__(self, codebook: Codebook, colors: dict[str, str], recent: Sequence[str] = ()) -> None:
         super().__init__()
         self.codebook, self.color_map = codebook, colors
-        codes = codebook.by_id()
-        first = [codes[c] for c in recent if c in codes]
-        self.codes = first + [c for c in codebook.tree_order() if c.id not in recent]
+        self.codes, self.recent = codebook.tree_order(), list(recent)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="picker-dialog") as box:
@@ -89,12 +96,15 @@ class CodePicker(Dialog[str]):
     def _options(self, query: str) -> list[Option]:
         names = self.codebook.by_id()
         options = []
-        for code in fuzzy_codes(self.codes, query):
+        for code in rank_codes(self.codes, query, self.recent):
             label = Text("● ", style=Style(color=self.color_map.get(code.id)))
             label.append(code.name)
             if code.parent_id in names:
                 label.append(f"  {names[code.parent_id].name}", style="dim")
             options.append(Option(label, id=code.id))
+        name = " ".join(query.split())
+        if name and same_name(self.codes, name) is None:
+            options.append(Option(Text(f'+ create "{name}"', style="italic"), id=CREATE + name))
         return options
 
     @on(Input.Changed)
@@ -139,29 +149,36 @@ class ChoiceDialog(Dialog[str]):
 
 @dataclass(frozen=True)
 class CodeDraft:
-    """What the code form returns: a new or edited code."""
+    """What the code form returns: a new or edited code, or ``existing``: apply that code instead."""
 
     name: str
     parent_id: str | None
     description: str
     apply: bool
+    existing: str | None = None
 
 
 class CodeForm(Dialog["CodeDraft"]):
     """Name, parent and definition of a new code (or of one being edited)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "save", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("ctrl+e", "use_existing", "apply the existing code", priority=True),
+    ]
 
-    def __init__(self, codebook: Codebook, parent_id: str | None = None, code: Code | None = None) -> None:
+    def __init__(
+        self, codebook: Codebook, parent_id: str | None = None, code: Code | None = None, name: str = ""
+    ) -> None:
         super().__init__()
-        self.codebook, self.parent_id, self.code = codebook, parent_id, code
+        self.codebook, self.parent_id, self.code, self.typed = codebook, parent_id, code, name
+        self.existing: Code | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="code-form") as box:
             box.border_title = Text(f"Edit code {self.code.name}" if self.code else "New code")
             box.border_subtitle = "ctrl+s save · esc cancel"
             yield Label("Name")
-            yield Input(self.code.name if self.code else "", id="code-name")
+            yield Input(self.code.name if self.code else self.typed, id="code-name")
             if self.code is None:
                 yield Label("Parent")
                 options = [(Text("  " * self._depth(c) + c.name), c.id) for c in self.codebook.tree_order()]
@@ -174,6 +191,15 @@ class CodeForm(Dialog["CodeDraft"]):
                 yield Checkbox("apply it to the selection", True, id="code-apply")
             yield Label("", classes="error")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+e only once a name that already exists was typed."""
+        return self.existing is not None if action == "use_existing" else True
+
+    def action_use_existing(self) -> None:
+        """Apply the existing code of that name instead of adding a second one."""
+        if self.existing is not None:
+            self.dismiss(CodeDraft(self.existing.name, self.existing.parent_id, "", True, self.existing.id))
+
     def _depth(self, code: Code) -> int:
         return self.codebook.path(code.id).count("/")
 
@@ -183,6 +209,13 @@ class CodeForm(Dialog["CodeDraft"]):
         name = self.query_one("#code-name", Input).value.strip()
         if not name:
             self.query_one(".error", Label).update("A code needs a name.")
+            return
+        self.existing = same_name((c for c in self.codebook.codes if c != self.code), name)
+        if self.existing is not None:
+            self.query_one(".error", Label).update(
+                f"{self.existing.name!r} already exists: ctrl+e applies it, or change the name."
+            )
+            self.refresh_bindings()
             return
         parent = self.code.parent_id if self.code else self.query_one("#code-parent", Select).value
         apply = self.code is None and self.query_one("#code-apply", Checkbox).value

@@ -12,7 +12,7 @@ coder's spans, not a reload of codings.
 | / | filter: words match id or attributes, ``key=value`` matches one attribute |
 | esc | clear the filter |
 | tab | switch between the transcripts and the codebook tab |
-| A R B T | agreement, review, codebook merge, themes (when installed) |
+| A R B T L | agreement, review, codebook merge, themes, log (leads only, once a project has a lead) |
 | q | quit |
 """
 
@@ -26,13 +26,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from coder.services import finding
 from coder.services.finding import TranscriptRow
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenTranscript
-from coder.tui.registry import EXTRA_SCREENS
+from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
 from coder.tui.widgets.code_tree import code_colors
 from coder.tui.widgets.status import TitleBar
 
@@ -48,6 +48,15 @@ def progress_bar(done: int, total: int) -> Text:
     return bar
 
 
+def role_notice(coder: str, leads: tuple[str, ...]) -> str:
+    """One line under the title: who sees what in this project."""
+    if not leads:
+        return "No lead set: every coder may open A R B T L (`coder config lead NAME`)"
+    if coder in leads:
+        return f"You lead: A R B T L show every coder's work (leads: {', '.join(leads)})"
+    return f"You code blind: you see only your own codings (leads: {', '.join(leads)})"
+
+
 class HomeScreen(Screen[None]):
     """Transcripts table (filterable) and the codebook with definitions."""
 
@@ -60,6 +69,8 @@ class HomeScreen(Screen[None]):
             for e in EXTRA_SCREENS
             if e.key
         ),
+        # Reached only when the app refuses the key above (a coder, not a lead): say why.
+        *(Binding(e.key, f"lead_only('{e.name}')", show=False) for e in EXTRA_SCREENS if e.key),
     ]
 
     def __init__(self, ctx: TuiContext) -> None:
@@ -69,6 +80,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(f"coder · {self.ctx.study} · coder {self.ctx.coder}")
+        yield Static(role_notice(self.ctx.coder, self.ctx.leads), id="home-roles", markup=False)
         with TabbedContent(id="home-tabs"):
             with TabPane("Transcripts", id="tab-transcripts"):
                 yield Input(
@@ -105,6 +117,18 @@ class HomeScreen(Screen[None]):
         self.query_one("#transcripts", DataTable).focus()
 
     # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lead-only explanation applies only where the lead screens are refused."""
+        if action == "lead_only":
+            return not self.ctx.sees_others
+        return True
+
+    def action_lead_only(self, name: str) -> None:
+        """Say in one line why a coder cannot open a lead screen."""
+        entry = screen_entry(name)
+        if entry is not None:
+            self.notify(lead_only_message(entry.title, self.ctx.leads), severity="warning", timeout=6)
 
     def action_filter(self) -> None:
         """Type a filter."""
@@ -147,13 +171,13 @@ class HomeScreen(Screen[None]):
     def _fill_codes(self) -> None:
         table = self.query_one("#codes", DataTable)
         table.clear()
-        codebook = finding.visible_codebook(self.ctx.store.codebook(), self.ctx.coder)
+        codebook = finding.coder_codebook(self.ctx.store, self.ctx.coder)
         colors = code_colors(codebook)
         counts = self.ctx.store.code_counts(self.ctx.coder)
         for code in codebook.tree_order():
             depth = codebook.path(code.id).count("/")
             name = Text("  " * depth + "● ", style=Style(color=colors[code.id]))
-            name.append(code.name + (" (mine)" if code.origin == "coder" else ""))
+            name.append(code.name + (" (mine)" if code.created_by == self.ctx.coder else ""))
             definition = code.description.split("\n")[0]
             table.add_row(
                 name, Text(str(counts.get(code.id, 0)), justify="right"), Text(definition[:90]), key=code.id

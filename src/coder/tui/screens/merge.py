@@ -14,11 +14,12 @@ added codes and ranks again.
 
 | Key | Action |
 | --- | --- |
-| m | merge: the suggestion's first code into its second (or pick a target) |
+| m | merge: the suggestion's first code into its second (or pick a target); asks first, saying what moves |
 | M | merge the other way round |
 | k | keep the two codes of a suggestion separate |
 | r / p / d | rename / move under another parent / change the definition |
 | x | delete the code (asks what happens to its codings) |
+| u | undo the last merge or edit made here |
 | ⇥ | between the added codes and the suggestions |
 | f5 | rank again |
 | q / esc | close the screen |
@@ -26,6 +27,7 @@ added codes and ranks again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -42,13 +44,12 @@ from coder.errors import CoderError
 from coder.model import Code
 from coder.services import alignment
 from coder.services import codebook as codes_service
+from coder.services.integrity import backup_before
 from coder.storage import Store
 from coder.tui.plain import as_text, plain_row
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from coder.tui.context import TuiContext
 
 DIALOG_CSS = """
@@ -119,6 +120,7 @@ class MergeScreen(Screen[None]):
         Binding("p", "move", "move"),
         Binding("d", "describe", "definition"),
         Binding("x", "delete", "delete"),
+        Binding("u", "undo", "undo", tooltip="undo the last merge or edit of this screen"),
         Binding("f5", "rank", "rank again", show=False),
         Binding("q,escape", "close", "close"),
     ]
@@ -140,6 +142,8 @@ class MergeScreen(Screen[None]):
         self.actor = coder or (None if isinstance(source, Store) else source.coder) or "lead"
         self.added: list[dict[str, Any]] = []
         self.suggestions: list[alignment.Suggestion] = []
+        self.undo: list[tuple[str, Callable[[], object]]] = []
+        """What ``u`` takes back, newest last: (label, how)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(
@@ -244,24 +248,56 @@ class MergeScreen(Screen[None]):
         self.notify(done)
         self._load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``u`` only when there is something to undo (the footer tells the truth)."""
+        return bool(self.undo) if action == "undo" else True
+
     def action_merge(self, reverse: bool) -> None:
-        """Merge the suggestion (its codings move, the merged code goes)."""
+        """Merge the suggestion (its codings move, the merged code goes), after saying what moves."""
         if self.focused is self.query_one("#mg-suggestions") and (s := self._suggestion()) is not None:
             src, dst = (s.target, s.source) if reverse else (s.source, s.target)
-            self._run(
-                lambda: codes_service.merge_codes(self.store, [src.id], dst.id, self.actor),
-                f"merged {src.id} into {dst.id}",
-            )
+            self._confirm_merge(src, dst.id)
         elif (code := self._code()) is not None:
             ask = PromptDialog(f"Merge {code.name} into…", "", "the id of the code that remains")
-            self.app.push_screen(ask, lambda into: self._merge_into(code, into))
+            self.app.push_screen(ask, lambda into: self._confirm_merge(code, into) if into else None)
+
+    def _confirm_merge(self, code: Code, into: str) -> None:
+        """Ask before merging, naming what moves: N codings of which coders."""
+        target = self.store.get_code(into) if self.store.has_code(into) else None
+        if target is None:
+            self.notify(f"no code with id {into!r}", severity="error")
+            return
+        moves = codes_service.merge_preview(self.store, code.id)
+        who = ", ".join(f"{n} of {coder}" for coder, n in moves.items()) or "no codings"
+        question = f"Merge {code.name} into {target.name}?"
+        choices = [
+            ("merge", f"merge: {sum(moves.values())} codings move ({who}); {code.name} goes — u undoes"),
+            ("cancel", "cancel"),
+        ]
+        self.app.push_screen(
+            ChoiceDialog(question, choices),
+            lambda ok: self._merge_into(code, into) if ok == "merge" else None,
+        )
 
     def _merge_into(self, code: Code, into: str | None) -> None:
-        if into:
-            self._run(
-                lambda: codes_service.merge_codes(self.store, [code.id], into, self.actor),
-                f"merged {code.id} into {into}",
-            )
+        if not into:
+            return
+        records: list[codes_service.MergeRecord] = []
+        label = f"merged {code.name} into {into}"
+        self._run(
+            lambda: records.append(codes_service.merge_code(self.store, code.id, into, self.actor)), label
+        )
+        if records:
+            record = records[0]
+            self.undo.append((label, lambda: codes_service.undo_merge(self.store, record, self.actor)))
+            self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        """Take back the last merge or edit made on this screen."""
+        if self.undo:
+            label, how = self.undo.pop()
+            self._run(how, f"undone: {label}")
+            self.refresh_bindings()
 
     def action_keep(self) -> None:
         """Mark the suggestion's two codes as distinct."""
@@ -299,9 +335,14 @@ class MergeScreen(Screen[None]):
     def _edit(self, code: Code, **changes: Any) -> None:
         if any(v is None for k, v in changes.items() if k != "parent_id") or changes.get("name") == "":
             return
-        self._run(
-            lambda: codes_service.edit_code(self.store, code.id, self.actor, **changes), f"changed {code.id}"
-        )
+        before = {k: getattr(code, k) for k in changes}
+        label = f"changed {code.name}"
+        self._run(lambda: codes_service.edit_code(self.store, code.id, self.actor, **changes), label)
+        if self.store.has_code(code.id) and self.store.get_code(code.id) != code:
+            self.undo.append(
+                (label, lambda: codes_service.edit_code(self.store, code.id, self.actor, **before))
+            )
+            self.refresh_bindings()
 
     def action_delete(self) -> None:
         """Delete the code, choosing what happens to its codings."""
@@ -310,12 +351,21 @@ class MergeScreen(Screen[None]):
             choices = [
                 ("move", f"move its {n} codings into another code…"),
                 ("delete", f"delete its {n} codings too"),
+                ("backup-delete", f"back up the project first, then delete its {n} codings too"),
             ]
             self.app.push_screen(
                 ChoiceDialog(f"Delete {code.name}?", choices), lambda how: self._delete(code, how)
             )
 
     def _delete(self, code: Code, how: str | None) -> None:
+        if how == "backup-delete":
+            try:
+                copy = backup_before(self.store, "code.delete", self.actor)
+            except (CoderError, OSError) as exc:
+                self.notify(f"no backup, nothing deleted: {exc}", severity="error")
+                return
+            self.notify(f"backed up to {copy}")
+            how = "delete"
         if how == "delete":
             self._run(
                 lambda: codes_service.delete_code(self.store, code.id, "delete", self.actor),

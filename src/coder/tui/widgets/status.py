@@ -86,6 +86,34 @@ class DefinitionStrip(Static):
             self.text = text
 
 
+class RecentBar(Static):
+    """The codes keys 1–9 apply, so a coder knows what 3 does before pressing it."""
+
+    DEFAULT_CSS = """
+    RecentBar { height: 1; padding: 0 1; background: $boost; }
+    """
+
+    text: reactive[Text] = reactive(Text(""))
+    """The numbered names (repainted, never re-laid out)."""
+
+    def render(self) -> Text:
+        """The numbered recent codes, cut at the edge."""
+        return self.text
+
+    def show_codes(self, names: list[str]) -> None:
+        """Number the recent codes 1–9 (most recent first); none yet says how they come."""
+        if not names:
+            text = Text("1–9 apply your recent codes — none yet", style="dim")
+        else:
+            text = Text("")
+            for i, name in enumerate(names, start=1):
+                text.append(f"{i}", style="bold reverse")
+                text.append(f" {name}  ")
+        text.no_wrap, text.overflow = True, "ellipsis"
+        if text != self.text:
+            self.text = text
+
+
 class StatusLine(Static):
     """Whether the last action is saved, what is selected and what is coded there."""
 
