@@ -17,8 +17,9 @@ import yaml
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
 from coder.model import slugify as slugify  # re-exported: callers import it from here
+from coder.naming import ID_HINT, MAX_CODE_DEPTH, id_problem
+from coder.safe_yaml import SafeLoader
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LINK = re.compile(r"^[^:\s]+:[^:\s]+$")
 CODE_KEYS = {
@@ -36,7 +37,7 @@ CODE_KEYS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):
     """A safe loader that remembers the line of every mapping."""
 
 
@@ -55,7 +56,7 @@ def load_codebook(path: Path) -> Codebook:
     if suffix == ".qdc":
         from coder.refi import read_qdc
 
-        return read_qdc(path)
+        return check_codebook(read_qdc(path), str(path))
     if suffix not in (".yaml", ".yml"):
         raise InputFormatError(
             f"{path}: unsupported codebook format {suffix or '(none)'}",
@@ -75,7 +76,7 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputFormatError(f"{source}:{where} malformed YAML: {problem}", "fix the YAML syntax") from exc
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         raise InputFormatError(
@@ -108,6 +109,7 @@ def _flatten(
 
 def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> list[Code]:
     seen: dict[str, int] = {}
+    folded: dict[str, int] = {}
     codes: list[Code] = []
     positions: dict[str | None, int] = {}
     for item, nested_parent in raw:
@@ -120,17 +122,16 @@ def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> l
                 f"allowed: {', '.join(sorted(CODE_KEYS))}",
             )
         code_id = item.get("id")
-        if code_id is None or not SLUG.match(str(code_id)):
-            raise InputFormatError(
-                f"{where}: code id {code_id!r} is missing or not a slug",
-                "use lowercase letters, digits, '-', '_' or '.', e.g. `eigen-kracht`",
-            )
+        problem = "is missing" if code_id is None else id_problem(str(code_id))
+        if problem:
+            raise InputFormatError(f"{where}: code id {code_id!r} {problem}", ID_HINT)
         code_id = str(code_id)
-        if code_id in seen:
+        if code_id.casefold() in folded:
             raise InputFormatError(
-                f"{where}: duplicate code id {code_id!r} (first at line {seen[code_id]})",
-                "ids must be unique in the whole tree",
+                f"{where}: duplicate code id {code_id!r} (first at line {folded[code_id.casefold()]})",
+                "ids must be unique in the whole tree, ignoring case",
             )
+        folded[code_id.casefold()] = line
         seen[code_id] = line
         name = item.get("name")
         if not name or not str(name).strip():
@@ -164,6 +165,21 @@ def _build_codes(raw: list[tuple[dict[str, Any], str | None]], source: str) -> l
     return codes
 
 
+def check_codebook(codebook: Codebook, source: str) -> Codebook:
+    """``codebook`` when every id is valid and unique ignoring case and every code has a name."""
+    seen: set[str] = set()
+    for code in codebook.codes:
+        problem = id_problem(code.id)
+        if problem:
+            raise InputFormatError(f"{source}: code id {code.id!r} {problem}", ID_HINT)
+        if code.id.casefold() in seen:
+            raise InputFormatError(f"{source}: code id {code.id!r} is there twice (ids ignore case)")
+        if not code.name.strip():
+            raise InputFormatError(f"{source}: code {code.id!r} has no name")
+        seen.add(code.id.casefold())
+    return codebook
+
+
 def _check_tree(codes: list[Code], lines: dict[str, int], source: str) -> None:
     parents = {c.id: c.parent_id for c in codes}
     for code in codes:
@@ -182,6 +198,11 @@ def _check_tree(codes: list[Code], lines: dict[str, int], source: str) -> None:
                 )
             seen.add(current)
             current = parents[current]
+        if len(seen) > MAX_CODE_DEPTH:
+            raise InputFormatError(
+                f"{source}: line {lines[code.id]}: code {code.id!r} is nested {len(seen)} levels deep",
+                f"at most {MAX_CODE_DEPTH} levels are accepted",
+            )
 
 
 def codebook_to_dict(codebook: Codebook, *, with_meta: bool = False) -> dict[str, Any]:

@@ -26,7 +26,6 @@ stable GUID derived from it (:func:`refi_guid`), so the file always validates.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import unicodedata
 import uuid
@@ -41,6 +40,7 @@ from pathlib import Path
 from lxml import etree
 
 from coder.model import Codebook
+from coder.outfile import atomic_output
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID = re.compile(r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?")
@@ -345,15 +345,10 @@ def write_qdpx(project: ExProject, out: Path, extra_members: Mapping[str, bytes]
     ``extra_members`` are further files for the zip (other tools ignore them).
     """
     data = project_xml(project)
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("project.qde", data)
-            for name, member in (extra_members or {}).items():
-                zf.writestr(name, member)
-            for source in project.sources:
-                if source.text is not None:
-                    zf.writestr(f"sources/{source_file_name(source)}", source.text.encode("utf-8"))
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_output(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", data)
+        for name, member in (extra_members or {}).items():
+            zf.writestr(name, member)
+        for source in project.sources:
+            if source.text is not None:
+                zf.writestr(f"sources/{source_file_name(source)}", source.text.encode("utf-8"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -42,9 +43,30 @@ from coder.qdpx import (
     normalise_text,
     project_schema,
 )
+from coder.refi import check_code_depth, refuse_doctype
 
 Fetch = Callable[[str, str], tuple[str | None, str]]
 """Given a ``plainTextPath`` URL and the project's ``basePath``: (text or None, why not)."""
+MB = 1024 * 1024
+DEFAULT_MAX_MB = 512
+MAX_RATIO = 200
+"""Largest compression ratio accepted for a member over 1 MB (text compresses ~5-10x)."""
+
+
+@dataclass(frozen=True)
+class SourceAccess:
+    """What reading a project may touch besides the file itself; the user decides.
+
+    ``base_path``: the folder ``relative://`` sources are read from (the
+    ``basePath`` written inside the file is never trusted); without it they
+    are looked up inside the archive only. ``allow_absolute``: whether
+    ``absolute://`` sources may be read at all. ``max_mb``: the most a
+    member, and all members together, may hold once unpacked.
+    """
+
+    base_path: Path | None = None
+    allow_absolute: bool = False
+    max_mb: int = DEFAULT_MAX_MB
 
 
 # -- reading --------------------------------------------------------------------
@@ -115,6 +137,7 @@ def _parse_checked(data: bytes, label: str) -> etree._Element:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
         raise InputFormatError(f"{label}: line {exc.lineno}: not well-formed XML ({exc.msg})") from exc
+    refuse_doctype(tree, label)
     ns = etree.QName(tree.getroot()).namespace
     if ns != PROJECT_NS:
         raise InputFormatError(
@@ -140,7 +163,8 @@ def _read_codebook(
     notes: dict[str, tuple[str, ...]] = {}
     used: set[str] = set()
 
-    def walk(parent_el: etree._Element, parent: str | None) -> None:
+    def walk(parent_el: etree._Element, parent: str | None, depth: int = 1) -> None:
+        check_code_depth(depth, parent_el, "project.qde")
         for position, el in enumerate(parent_el.iterfind(_q("Code"))):
             guid = norm_guid(el.get("guid"))
             base = known.get(guid) or slugify(el.get("name", ""))
@@ -154,7 +178,7 @@ def _read_codebook(
             refs = tuple(norm_guid(r.get("targetGUID")) for r in el.iterfind(_q("NoteRef")))
             if refs:
                 notes[guid] = refs
-            walk(el, code_id)
+            walk(el, code_id, depth + 1)
 
     top = root.find(f"{_q('CodeBook')}/{_q('Codes')}")
     if top is not None:
@@ -332,14 +356,20 @@ def _dropped_extras(root: etree._Element) -> list[str]:
 # -- containers -------------------------------------------------------------------
 
 
-def read_project_file(path: Path, id_for_guid: Mapping[str, str] | None = None) -> ExProject:
+def read_project_file(
+    path: Path, id_for_guid: Mapping[str, str] | None = None, access: SourceAccess | None = None
+) -> ExProject:
     """An :class:`ExProject` from a ``.qdpx`` (zip) or a bare ``.qde`` file."""
+    access = access or SourceAccess()
     if not path.is_file():
         raise InputFormatError(f"cannot read {path}: no such file")
     if not zipfile.is_zipfile(path):
-        return parse_project(path.read_bytes(), str(path), _folder_fetch(path), id_for_guid)
+        if path.stat().st_size > access.max_mb * MB:
+            raise _too_big(path, path.name, path.stat().st_size, access)
+        return parse_project(path.read_bytes(), str(path), _folder_fetch(path, access), id_for_guid)
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf, path, access)
             members = {n.replace("\\", "/").lower(): n for n in zf.namelist() if not n.endswith("/")}
             qde = members.get("project.qde") or next(
                 (n for k, n in sorted(members.items()) if k.endswith(".qde")), None
@@ -348,14 +378,45 @@ def read_project_file(path: Path, id_for_guid: Mapping[str, str] | None = None) 
                 raise InputFormatError(
                     f"{path}: no project.qde inside", "is this a REFI-QDA project export (.qdpx)?"
                 )
-            return parse_project(zf.read(qde), f"{path} ({qde})", _zip_fetch(zf, members, path), id_for_guid)
+            fetch = _zip_fetch(zf, members, path, access)
+            return parse_project(zf.read(qde), f"{path} ({qde})", fetch, id_for_guid)
     except zipfile.BadZipFile as exc:
         raise InputFormatError(f"{path}: damaged zip file ({exc})", "export the project again") from exc
 
 
+def _too_big(path: Path, member: str, size: int, access: SourceAccess) -> InputFormatError:
+    return InputFormatError(
+        f"{path}: {member} unpacks to {size / MB:,.0f} MB, more than the limit of {access.max_mb} MB",
+        f"if you trust the file, raise the limit with --max-size {size // MB + 1}",
+    )
+
+
+def _check_sizes(zf: zipfile.ZipFile, path: Path, access: SourceAccess) -> None:
+    """Refuse a zip whose members are too large or compressed suspiciously well, before reading any."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size > access.max_mb * MB:
+            raise _too_big(path, info.filename, info.file_size, access)
+        if info.file_size > MB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputFormatError(
+                f"{path}: {info.filename} is compressed {info.file_size // max(info.compress_size, 1):,} to 1, "
+                "which only a zip bomb does",
+                "export the project again from the program that made it",
+            )
+    if total > access.max_mb * MB:
+        raise _too_big(path, "the archive", total, access)
+
+
 def _split_url(url: str) -> tuple[str, str]:
+    """(scheme, path): ``absolute://`` paths keep their leading slash (``absolute:///home/x.txt``)."""
     scheme, sep, rest = url.partition("://")
-    return (scheme.lower(), rest.replace("\\", "/").lstrip("/")) if sep else ("relative", url)
+    if not sep:
+        return "relative", url.replace("\\", "/")
+    scheme, rest = scheme.lower(), rest.replace("\\", "/")
+    if scheme == "absolute":
+        return scheme, rest if rest.startswith("/") or rest[1:3] == ":/" else "/" + rest
+    return scheme, rest.lstrip("/")
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, str]:
@@ -367,21 +428,45 @@ def _decode(data: bytes, name: str) -> tuple[str | None, str]:
         return None, exc.message
 
 
-def _external(scheme: str, rest: str, base: str) -> tuple[str | None, str]:
-    """A source outside the project file: read only ``.txt`` files that exist."""
-    target = Path(base) / rest if scheme == "relative" else Path(rest)
+def _external(scheme: str, rest: str, access: SourceAccess) -> tuple[str | None, str]:
+    """A source outside the project file, only where the user allowed it, and only ``.txt``.
+
+    ``relative://`` resolves under ``access.base_path`` and may not leave it
+    (``../`` or a symlink out is refused); ``absolute://`` needs
+    ``access.allow_absolute``. The ``basePath`` inside the file is ignored:
+    a file from elsewhere must not choose which of the user's files it reads.
+    """
+    if scheme == "relative":
+        if access.base_path is None:
+            return None, f"relative://{rest} is outside the archive; pass --base-path DIR to read it"
+        base = access.base_path.resolve()
+        target = (base / rest).resolve()
+        if not target.is_relative_to(base):
+            return None, f"relative://{rest} points outside {access.base_path}; refused"
+    elif scheme == "absolute":
+        if not access.allow_absolute:
+            return None, f"absolute://{rest} is a file outside the archive; pass --allow-absolute to read it"
+        target = Path(rest)
+    else:
+        return None, f"{scheme}://{rest}: unknown kind of path"
     if target.suffix.lower() != ".txt":
         return None, f"{scheme}://{rest} is not a .txt file"
     if not target.is_file():
         return None, f"{target} does not exist"
+    if target.stat().st_size > access.max_mb * MB:
+        return None, f"{target} is larger than {access.max_mb} MB"
     return _decode(target.read_bytes(), str(target))
 
 
-def _zip_fetch(zf: zipfile.ZipFile, members: Mapping[str, str], path: Path) -> Fetch:
+def _zip_fetch(zf: zipfile.ZipFile, members: Mapping[str, str], path: Path, access: SourceAccess) -> Fetch:
     def fetch(url: str, base: str) -> tuple[str | None, str]:
         scheme, rest = _split_url(url)
+        if scheme == "relative" and access.base_path is None:
+            inside = _member(members, rest)
+            if inside is not None:
+                return _decode(zf.read(inside), f"{path.name}:{inside}")
         if scheme != "internal":
-            return _external(scheme, rest, base)
+            return _external(scheme, rest, access)
         name = rest.lower()
         member = members.get(f"sources/{name}") or next(
             (n for k, n in members.items() if k.rsplit("/", 1)[-1] == name), None
@@ -393,13 +478,21 @@ def _zip_fetch(zf: zipfile.ZipFile, members: Mapping[str, str], path: Path) -> F
     return fetch
 
 
-def _folder_fetch(qde: Path) -> Fetch:
+def _member(members: Mapping[str, str], rest: str) -> str | None:
+    """The archive member a relative path names, if it stays inside the archive."""
+    parts = [p for p in rest.lower().split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return None
+    return members.get("/".join(parts))
+
+
+def _folder_fetch(qde: Path, access: SourceAccess) -> Fetch:
     """Internal sources of a bare ``.qde``: looked up in a ``sources`` folder beside it."""
 
     def fetch(url: str, base: str) -> tuple[str | None, str]:
         scheme, rest = _split_url(url)
         if scheme != "internal":
-            return _external(scheme, rest, base)
+            return _external(scheme, rest, access)
         folders = [d for d in qde.parent.iterdir() if d.is_dir() and d.name.lower() == "sources"]
         for folder in [*folders, qde.parent]:
             for candidate in folder.iterdir():

@@ -18,6 +18,8 @@ from lxml import etree
 
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook, slugify
+from coder.naming import MAX_CODE_DEPTH
+from coder.outfile import atomic_output
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -34,6 +36,7 @@ def read_qdc(path: Path, id_for_guid: Mapping[str, str] | None = None) -> Codebo
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise InputFormatError(f"{path}: line {exc.lineno}: not well-formed XML ({exc.msg})") from exc
+    refuse_doctype(tree, str(path))
     root = tree.getroot()
     ns = etree.QName(root).namespace
     if ns == CODEBOOK_NS:
@@ -52,7 +55,7 @@ def read_qdc(path: Path, id_for_guid: Mapping[str, str] | None = None) -> Codebo
     )
     codes: list[Code] = []
     if codes_el is not None:
-        _read_codes(codes_el, ns, None, codes, dict(id_for_guid or {}), set())
+        _read_codes(codes_el, ns, None, codes, dict(id_for_guid or {}), set(), str(path))
     name = root.get("name") or path.stem
     return Codebook(name=name, codes=tuple(codes))
 
@@ -64,7 +67,10 @@ def _read_codes(
     out: list[Code],
     known: dict[str, str],
     used: set[str],
+    source: str,
+    depth: int = 1,
 ) -> None:
+    check_code_depth(depth, parent_el, source)
     for position, el in enumerate(parent_el.findall(f"{{{ns}}}Code")):
         guid = el.get("guid", "").strip("{}").lower()
         code_id = known.get(guid) or _unique(slugify(el.get("name", "")), used)
@@ -81,7 +87,25 @@ def _read_codes(
                 position=position,
             )
         )
-        _read_codes(el, ns, code_id, out, known, used)
+        _read_codes(el, ns, code_id, out, known, used, source, depth + 1)
+
+
+def refuse_doctype(tree: etree._ElementTree, source: str) -> None:
+    """REFI-QDA files have no DOCTYPE; one with entities is an attack (XXE, entity bombs)."""
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise InputFormatError(
+            f"{source}: the XML declares a DOCTYPE, which REFI-QDA files never do; refused",
+            "export the file again from the program that made it",
+        )
+
+
+def check_code_depth(depth: int, el: etree._Element, source: str) -> None:
+    """Refuse a code tree deeper than MAX_CODE_DEPTH (before Python's recursion limit)."""
+    if depth > MAX_CODE_DEPTH:
+        raise InputFormatError(
+            f"{source}: line {el.sourceline}: codes nested more than {MAX_CODE_DEPTH} levels deep",
+            "a code tree this deep is a damaged file",
+        )
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -115,4 +139,5 @@ def write_qdc(codebook: Codebook, out: Path) -> None:
     root.append(codebook_element(codebook))
     tree = etree.ElementTree(root)
     _schema("Codebook.xsd").assertValid(tree)
-    tree.write(str(out), xml_declaration=True, encoding="utf-8", pretty_print=True)
+    with atomic_output(out) as tmp:
+        tree.write(str(tmp), xml_declaration=True, encoding="utf-8", pretty_print=True)

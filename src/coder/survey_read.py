@@ -43,6 +43,7 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
 from coder.errors import CoderError
+from coder.safe_yaml import describe, load_yaml
 
 LabelValue = float | str
 """An answer code in a value-label mapping (a number, or text)."""
@@ -187,6 +188,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> Table:
         raise CoderError(
             f"{path.name} is not an Excel .xlsx file", hint="Save it from Excel as .xlsx."
         ) from err
+    except (OverflowError, ValueError, TypeError) as err:
+        # openpyxl/pandas on a damaged sheet or a cell they cannot convert (e.g. 1.8e308)
+        raise CoderError(
+            f"{path.name}: a cell cannot be read ({err})", hint="Check the sheet in Excel and save it again."
+        ) from err
     filled = [i for i in range(len(raw)) if raw.iloc[i].map(clean_cell).notna().any()]
     if not filled:
         raise _empty(path.name)
@@ -309,9 +315,11 @@ def read_sidecar(path: Path) -> Sidecar | None:
     if sidecar is None:
         return None
     try:
-        spec = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CoderError(f"{sidecar.name} is not valid YAML: {err}", hint="Fix the YAML.") from err
+        spec = load_yaml(sidecar.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as err:
+        raise CoderError(f"{sidecar.name} is not valid YAML ({describe(err)})", hint="Fix the YAML.") from err
+    except UnicodeDecodeError as err:
+        raise CoderError(f"{sidecar.name} is not UTF-8 text", hint="Save it as UTF-8.") from err
     if not isinstance(spec, dict) or not all(isinstance(spec.get(k, {}), dict) for k in ("items", "values")):
         raise CoderError(
             f"{sidecar.name}: expected mappings 'items' and 'values'",

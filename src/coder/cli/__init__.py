@@ -34,8 +34,11 @@ def __getattr__(name: str) -> Any:
     if name in ("out_console", "err_console"):
         from rich.console import Console
 
-        globals()["out_console"] = Console()
-        globals()["err_console"] = Console(stderr=True)
+        # Markup is off: table cells and tree labels hold user data (a coder
+        # named "[/]", an attribute "[anoniem]") that must print as written;
+        # styles are given as rich.text.Text objects instead.
+        globals()["out_console"] = Console(markup=False)
+        globals()["err_console"] = Console(stderr=True, markup=False)
         return globals()[name]
     raise AttributeError(name)
 

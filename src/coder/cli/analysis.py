@@ -14,6 +14,7 @@ from coder.cli import cli, out_console, print_json, project
 from coder.cli.agreement_table import agreement_table, num, pct
 from coder.cli.common import warn
 from coder.errors import CoderError
+from coder.outfile import atomic_output
 from coder.storage import Store
 
 COUNT_FIELDS = ("code", "n_units", "n_a", "n_b", "n_both", "n_neither")
@@ -34,7 +35,7 @@ def _note(line: str) -> None:
 def _write_csv(report: dict[str, Any], path: Path) -> None:
     from coder.agreement import MEASURES  # numpy: only when a CSV is asked for
 
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_output(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         fields = [*COUNT_FIELDS, *MEASURES, *EXTRA_FIELDS]
         writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
@@ -187,7 +188,10 @@ def _multi(store: Store, names: list[str], unit: str, as_json: bool, two_only: b
     table = Table(title=f"Agreement among {', '.join(names)} — {report['n_units']} {unit}s")
     for col in ("code", *(f"n {n}" for n in names), "all", "agree", "Fleiss κ", "α"):
         table.add_column(col, justify="left" if col == "code" else "right")
-    for row in [{"code": "[bold]overall[/]", "n": {}, "n_all": "", **report["overall"]}, *report["codes"]]:
+    for row in [
+        {"code": Text("overall", style="bold"), "n": {}, "n_all": "", **report["overall"]},
+        *report["codes"],
+    ]:
         counts = [str(row["n"].get(n, "")) for n in names]
         table.add_row(row["code"], *counts, str(row["n_all"]), pct(row["percent_agreement"]),
                       num(row["fleiss_kappa"]), num(row["krippendorff_alpha"]))  # fmt: skip

@@ -72,11 +72,15 @@ def codes_suggest(ctx: click.Context, min_score: float, include_kept: bool, as_j
     if as_json:
         print_json({"suggestions": [s.as_dict() for s in found]})
         return
+    from rich.text import Text
+
     table = _new_table("score", "merge", "into", "why", title="Merge suggestions, best first")
     for s in found:
-        who = f" [dim]({s.source.created_by})[/]" if s.source.created_by else ""
-        into = f"{s.target.id}" + (f" [dim]({s.target.created_by})[/]" if s.target.origin == "coder" else "")
-        table.add_row(f"{s.score:.2f}", f"{s.source.id}{who}", into, "; ".join(r.text for r in s.reasons))
+        merge = Text(s.source.id).append(f" ({s.source.created_by})" if s.source.created_by else "", "dim")
+        into = Text(s.target.id).append(
+            f" ({s.target.created_by})" if s.target.origin == "coder" else "", "dim"
+        )
+        table.add_row(f"{s.score:.2f}", merge, into, "; ".join(r.text for r in s.reasons))
     console().print(table)
     if found:
         click.echo(

@@ -225,13 +225,15 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(codebook_to_dict(book, with_meta=True))
         return
+    from rich.text import Text
     from rich.tree import Tree
 
-    tree = Tree(f"[bold]{book.name or 'Codebook'}")
+    tree = Tree(Text(book.name or "Codebook", style="bold"))
     nodes = {None: tree}
     for code in book.tree_order():
-        added = f" [dim](added by {code.created_by})" if code.origin == "coder" else ""
-        nodes[code.id] = nodes[code.parent_id].add(f"[bold]{code.name}[/] [dim]{code.id}[/]{added}")  # type: ignore[index]
+        added = f" (added by {code.created_by})" if code.origin == "coder" else ""
+        label = Text.assemble((code.name, "bold"), " ", (code.id + added, "dim"))
+        nodes[code.id] = nodes[code.parent_id].add(label)  # type: ignore[index]
     console().print(tree)
 
 

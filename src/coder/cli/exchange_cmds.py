@@ -68,9 +68,31 @@ def export_qdpx_cmd(
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; change nothing.")
 @click.option("--flat-names", is_flag=True, help="Keep ATLAS.ti names like A::B as one flat code.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--base-path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder that relative:// sources outside the archive are read from (never beyond it).",
+)
+@click.option("--allow-absolute", is_flag=True, help="Also read absolute:// sources (files anywhere).")
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=512,
+    show_default=True,
+    metavar="MB",
+    help="Refuse archives or sources that unpack to more than this.",
+)
 @click.pass_context
 def import_qdpx_cmd(
-    ctx: click.Context, file: Path, lang: str, dry_run: bool, flat_names: bool, as_json: bool
+    ctx: click.Context,
+    file: Path,
+    lang: str,
+    dry_run: bool,
+    flat_names: bool,
+    as_json: bool,
+    base_path: Path | None,
+    allow_absolute: bool,
+    max_size: int,
 ) -> None:
     """Import a REFI-QDA project (.qdpx, or a .qde with inline text).
 
@@ -79,11 +101,17 @@ def import_qdpx_cmd(
     ATLAS.ti names like `Coke::diet Coke` become `diet Coke` under `Coke`.
     A file exported by coder comes back with its code ids and records.
 
-    Example: coder import-qdpx study.qdpx
+    Sources outside the archive are read only from --base-path, or anywhere
+    with --allow-absolute; the paths written inside the file are not trusted.
+
+    Example: coder import-qdpx study.qdpx --base-path ../texts
     """
+    from coder.qdpx_read import SourceAccess
+
     store = project(ctx).store
+    access = SourceAccess(base_path, allow_absolute, max_size)
     with progress_bar("Segmenting", file.stat().st_size // 6) as advance:
-        report = import_qdpx(store, file, lang, dry_run, advance, flat_names)
+        report = import_qdpx(store, file, lang, dry_run, advance, flat_names, access)
     _print_report(report, as_json)
 
 

@@ -38,7 +38,7 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 SETTINGS = {"report_language": LANGUAGES}
 """Project settings `coder config` may change, with their allowed values."""
 T = TypeVar("T")
-Writer = Callable[[T, str, Path, Callable[[int], None]], None]
+Writer = Callable[[T, str, Path, Callable[[int], None], bool], None]
 
 
 def _where_option(f: click.decorators.FC) -> click.decorators.FC:
@@ -54,6 +54,19 @@ def _where_option(f: click.decorators.FC) -> click.decorators.FC:
 def _common(f: click.decorators.FC) -> click.decorators.FC:
     f = click.option("-o", "--output", required=True, type=OUTPUT, help="File to write.")(f)
     f = click.option("--coder", default="final", show_default=True, help="Coder layer to export.")(f)
+    f = click.option(
+        "--pseudonymize",
+        "pseudonym_map",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="MAP.yaml",
+        help="Replace each name in MAP.yaml (`Zwolle: Gemeente A`) everywhere in the export.",
+    )(f)
+    f = click.option(
+        "--csv-protect/--no-csv-protect",
+        default=True,
+        show_default=True,
+        help="In CSV, prefix cells starting with = + - @ (a formula to Excel) with '.",
+    )(f)
     return _where_option(f)
 
 
@@ -79,10 +92,25 @@ def _inputs(
     return fmt, project(ctx).store, exports.parse_where(where)
 
 
-def _write(label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path) -> None:
+def _pseudonymized(result: T, pseudonym_map: Path | None) -> T:
+    """``result`` with the map's names replaced; the counts go to stderr."""
+    if pseudonym_map is None:
+        return result
+    from coder.pseudonym import Pseudonymizer, load_map
+
+    swapper = Pseudonymizer(load_map(pseudonym_map))
+    changed: T = swapper.apply(result)
+    for line in swapper.summary():
+        click.echo(f"pseudonymised: {line}", err=True)
+    return changed
+
+
+def _write(
+    label: str, total: int, writer: Writer[T], result: T, fmt: str, output: Path, protect: bool
+) -> None:
     """Write an export with a progress bar (on stderr, when it is a terminal)."""
     with progress_bar(label, total) as advance:
-        writer(result, fmt, output, advance)
+        writer(result, fmt, output, advance, protect)
 
 
 @cli.group()
@@ -103,6 +131,8 @@ def export_quotes(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
+    pseudonym_map: Path | None,
     fmt: str | None,
     max_quotes: int | None,
     context: bool,
@@ -123,7 +153,8 @@ def export_quotes(
         language=lang,
         include_empty=all_codes,
     )
-    _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output)
+    report = _pseudonymized(report, pseudonym_map)
+    _write("Writing quotes", report.n_shown, write_quotes, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} quotes in {len(report.sections)} codes to {output}")
 
 
@@ -133,15 +164,24 @@ def export_quotes(
 @click.option("--context", is_flag=True, help="Add a column with the preceding question.")
 @click.pass_context
 def export_table(
-    ctx: click.Context, where: tuple[str, ...], coder: str, output: Path, fmt: str | None, context: bool
+    ctx: click.Context,
+    where: tuple[str, ...],
+    coder: str,
+    output: Path,
+    csv_protect: bool,
+    pseudonym_map: Path | None,
+    fmt: str | None,
+    context: bool,
 ) -> None:
     """One row per quote (respondent, attributes, theme/subtheme columns, flags, text) for R or Excel.
 
     Example: coder export table --coder final -o quotes.csv
     """
     fmt, store, filters = _inputs(ctx, output, fmt, TABLE_FORMATS, where)
-    report = exports.build_quote_report(store, coder, filters=filters, context=context)
-    _write("Writing rows", report.n_shown, write_table, report, fmt, output)
+    report = _pseudonymized(
+        exports.build_quote_report(store, coder, filters=filters, context=context), pseudonym_map
+    )
+    _write("Writing rows", report.n_shown, write_table, report, fmt, output, csv_protect)
     click.echo(f"wrote {report.n_shown} rows to {output}")
 
 
@@ -182,6 +222,8 @@ def export_matrix(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
+    pseudonym_map: Path | None,
     kind: str,
     by: str | None,
     count: str,
@@ -204,7 +246,8 @@ def export_matrix(
         matrix = matrices.attribute_matrix(store, coder, by, filters, rollup is not False, count)
     else:
         matrix = matrices.cooccurrence_matrix(store, coder, filters, bool(rollup), unit)
-    write_matrix(matrix, fmt, output)
+    matrix = _pseudonymized(matrix, pseudonym_map)
+    write_matrix(matrix, fmt, output, csv_protect)
     rows, cols = matrix.frame.shape
     click.echo(f"wrote the {kind} matrix ({rows} rows, {cols} columns) to {output}")
 
@@ -224,6 +267,8 @@ def export_joint(
     where: tuple[str, ...],
     coder: str,
     output: Path,
+    csv_protect: bool,
+    pseudonym_map: Path | None,
     fmt: str | None,
     exemplars: int,
     group_by: str | None,
@@ -245,7 +290,8 @@ def export_joint(
         max_depth=depth,
         warn=warn,
     )
-    _write("Writing joint display", len(display.themes), write_joint, display, fmt, output)
+    display = _pseudonymized(display, pseudonym_map)
+    _write("Writing joint display", len(display.themes), write_joint, display, fmt, output, csv_protect)
     n_items = sum(len(t.items) for t in display.themes)
     click.echo(f"wrote {len(display.themes)} themes with {n_items} linked items to {output}")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from coder.cli import cli, out_console, print_json, project
 from coder.cli.common import ACTOR, JSON
@@ -109,7 +110,7 @@ def aligned_table(report: dict[str, Any]) -> Table:
     for label, key in (("overall", "after"), ("themes (rolled up)", "themes")):
         before, after = report["overall"]["before"], report["overall"][key]
         table.add_row(
-            f"[bold]{label}[/]",
+            Text(label, style="bold"),
             "",
             _num(before["cohen_kappa"]),
             _num(after["cohen_kappa"]),
@@ -176,7 +177,7 @@ def review_list(ctx: click.Context, layer: str, status: str | None, as_json: boo
             f"{d['start']}–{d['end']}",
             codes[0],
             codes[1],
-            d["choice"] or f"[yellow]{d['status']}[/]",
+            d["choice"] or Text(d["status"], style="yellow"),
             d["note"],
         )
     out_console.print(table)

@@ -10,7 +10,8 @@ progress bar.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 from coder.errors import CoderError
@@ -58,28 +59,48 @@ def _unknown(fmt: str, known: tuple[str, ...]) -> CoderError:
     return CoderError(f"unknown export format {fmt!r}", f"use one of {', '.join(known)}")
 
 
-def write_quotes(report: QuoteReport, fmt: str, out: Path, progress: Progress = None) -> None:
-    """Write quotes per theme as md, csv, json, docx, html or xlsx."""
-    if fmt not in QUOTE_WRITERS:
-        raise _unknown(fmt, QUOTE_FORMATS)
-    QUOTE_WRITERS[fmt](report, out, progress)
+def _dispatch(
+    writers: Mapping[str, Callable[..., None]],
+    data: object,
+    fmt: str,
+    out: Path,
+    progress: Progress,
+    csv_protect: bool,
+) -> None:
+    """Call the writer for ``fmt``; CSV writers also get ``protect``."""
+    if fmt not in writers:
+        raise _unknown(fmt, tuple(writers))
+    writer = partial(writers[fmt], protect=csv_protect) if fmt == "csv" else writers[fmt]
+    writer(data, out, progress)
 
 
-def write_joint(display: JointDisplay, fmt: str, out: Path, progress: Progress = None) -> None:
-    """Write the joint display as md, csv, xlsx, html, json or docx."""
-    if fmt not in JOINT_WRITERS:
-        raise _unknown(fmt, JOINT_FORMATS)
-    JOINT_WRITERS[fmt](display, out, progress)
+def write_quotes(
+    report: QuoteReport, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """Write quotes per theme as md, csv, json, docx, html or xlsx.
+
+    ``csv_protect``: in CSV, prefix cells that start like a formula with ``'``.
+    """
+    _dispatch(QUOTE_WRITERS, report, fmt, out, progress, csv_protect)
 
 
-def write_table(report: QuoteReport, fmt: str, out: Path, progress: Progress = None) -> None:
-    """The quote table (one row per quote) as csv or xlsx."""
+def write_joint(
+    display: JointDisplay, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """Write the joint display as md, csv, xlsx, html, json or docx (``csv_protect`` as for quotes)."""
+    _dispatch(JOINT_WRITERS, display, fmt, out, progress, csv_protect)
+
+
+def write_table(
+    report: QuoteReport, fmt: str, out: Path, progress: Progress = None, csv_protect: bool = True
+) -> None:
+    """The quote table (one row per quote) as csv or xlsx (``csv_protect`` as for quotes)."""
     if fmt not in TABLE_FORMATS:
         raise _unknown(fmt, TABLE_FORMATS)
-    QUOTE_WRITERS[fmt](report, out, progress)
+    write_quotes(report, fmt, out, progress, csv_protect)
 
 
-def write_matrix(matrix: Matrix, fmt: str, out: Path) -> None:
+def write_matrix(matrix: Matrix, fmt: str, out: Path, csv_protect: bool = True) -> None:
     """A code matrix as csv or xlsx; a presence matrix also as SPSS .sav."""
     if fmt not in MATRIX_FORMATS:
         raise _unknown(fmt, MATRIX_FORMATS)
@@ -92,7 +113,7 @@ def write_matrix(matrix: Matrix, fmt: str, out: Path) -> None:
         write_sav(matrix, out)
         return
     frame = matrix.frame if matrix.index else matrix.frame.set_index(matrix.frame.columns[0])
-    write_frame(frame, fmt, out, sheet=matrix.kind.capitalize())
+    write_frame(frame, fmt, out, sheet=matrix.kind.capitalize(), protect=csv_protect)
 
 
 __all__ = [

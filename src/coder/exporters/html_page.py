@@ -4,12 +4,14 @@ The quotes page has a table of contents and a section per code; the joint
 display is one table, a row per theme, with exemplar quotes beside inline SVG
 bar charts of the linked survey items. The file can be mailed, opened
 offline, printed, or pasted into a word processor. Quote text is escaped for
-HTML and nothing else; ``white-space: pre-wrap`` keeps its line breaks, so
+HTML and nothing else; every attribute value (code ids in ``id`` and ``href``
+included) is escaped too, and colours must be hex; ``white-space: pre-wrap`` keeps its line breaks, so
 the text a browser shows is the stored slice.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
@@ -28,8 +30,10 @@ from coder.exporters.phrasing import (
     theme_counts,
 )
 from coder.exporters.svg import bar_chart
+from coder.outfile import write_text
 
 Progress = Callable[[int], None] | None
+HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #4C72B0; --key: #fff8c5; }
@@ -107,7 +111,13 @@ def quote_html(language: str, quote: Quote) -> str:
 
 
 def _anchor(code: str) -> str:
-    return "c-" + code.replace("/", "--")
+    """A section id from a code id, escaped: a code id is user data and may hold quotes."""
+    return escape("c-" + code.replace("/", "--"))
+
+
+def _color(color: str | None, default: str | None = None) -> str | None:
+    """A ``#rgb``/``#rrggbb`` colour or ``default``: anything else could smuggle CSS into a style."""
+    return color if color and HEX_COLOR.fullmatch(color) else default
 
 
 def _toc(language: str, entries: list[tuple[int, str, str, str]]) -> str:
@@ -127,7 +137,8 @@ def _toc(language: str, entries: list[tuple[int, str, str, str]]) -> str:
 
 def _section(language: str, number: str, section: CodeSection) -> Iterable[str]:
     level = min(section.depth + 2, 6)
-    style = f' style="--accent: {escape(section.color)}"' if section.color else ""
+    color = _color(section.color)
+    style = f' style="--accent: {color}"' if color else ""
     yield f'<section id="{_anchor(section.code)}" class="code depth-{section.depth}"{style}>'
     yield f'<h{level}><span class="num">{number}</span>{escape(section.name)}</h{level}>'
     if section.description:
@@ -158,7 +169,7 @@ def write_quotes_html(report: QuoteReport, out: Path, progress: Progress = None)
         if progress:
             progress(len(section.quotes))
     body.append("</main>")
-    out.write_text(_page(lang, title, body), encoding="utf-8")
+    write_text(out, _page(lang, title, body))
 
 
 def _item_html(language: str, item: LinkedItem, color: str) -> str:
@@ -179,7 +190,7 @@ def _item_html(language: str, item: LinkedItem, color: str) -> str:
 
 
 def _theme_row(language: str, number: str, theme: JointTheme) -> str:
-    color = theme.color or "#4C72B0"
+    color = _color(theme.color, "#4C72B0") or "#4C72B0"
     exemplars = "".join(quote_html(language, q) for q in theme.exemplars)
     items = "".join(_item_html(language, i, color) for i in theme.items)
     none_items = f'<p class="none">{escape(word(language, "no_items"))}</p>'
@@ -215,4 +226,4 @@ def write_joint_html(display: JointDisplay, out: Path, progress: Progress = None
     if any(i.kind == "aggregate" for t in display.themes for i in t.items):
         notes.append(word(lang, "aggregate_note"))
     body += [f'<p class="note">{escape(n)}</p>' for n in notes]
-    out.write_text(_page(lang, title, body, wide=True), encoding="utf-8")
+    write_text(out, _page(lang, title, body, wide=True))

@@ -23,6 +23,7 @@ from coder.exporters.phrasing import (
     selection_text,
     theme_counts,
 )
+from coder.outfile import write_text
 
 Progress = Callable[[int], None] | None
 
@@ -65,7 +66,7 @@ def write_quotes_md(report: QuoteReport, out: Path, progress: Progress = None) -
             lines += quote_lines(lang, quote)
         if progress:
             progress(len(section.quotes))
-    out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    write_text(out, "\n".join(lines).rstrip() + "\n")
 
 
 def _cell(text: str) -> str:
@@ -108,4 +109,4 @@ def write_joint_md(display: JointDisplay, out: Path, progress: Progress = None) 
             progress(1)
     if tested:
         lines += ["---", "", word(lang, "significance"), ""]
-    out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    write_text(out, "\n".join(lines).rstrip() + "\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyreadstat
 
 from coder.exporters.data import Matrix
+from coder.outfile import atomic_output
 
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 MAX_BYTES = 64
@@ -52,10 +53,11 @@ def write_sav(matrix: Matrix, out: Path) -> None:
         names[c]: {k: v for k, v in vl.items()} for c, vl in matrix.value_labels.items() if c in names
     }
     measures = {names[c]: "nominal" for c in matrix.value_labels if c in names}
-    pyreadstat.write_sav(
-        frame,
-        str(out),
-        column_labels=labels,
-        variable_value_labels=value_labels,  # type: ignore[arg-type]
-        variable_measure=measures,
-    )
+    with atomic_output(out) as tmp:
+        pyreadstat.write_sav(
+            frame,
+            str(tmp),
+            column_labels=labels,
+            variable_value_labels=value_labels,  # type: ignore[arg-type]
+            variable_measure=measures,
+        )

@@ -3,7 +3,11 @@
 Column names are stable English identifiers (``transcript``, ``theme``,
 ``key_quote`` ...) whatever the report language, because scripts refer to
 them; attribute columns keep the attribute's own name (prefixed ``attr_``
-only when it would clash). Text cells hold the stored text unchanged. XLSX is
+only when it would clash). Text cells hold the stored text unchanged, with
+one exception against spreadsheet formula injection (OWASP "CSV Injection"):
+a CSV cell starting with ``= + - @``, a tab or a carriage return gets a
+leading ``'`` unless the user turns that off (``--no-csv-protect``), and an
+XLSX cell holding text is always written as a string, never as a formula. XLSX is
 written in openpyxl's write-only mode, which streams rows instead of building
 a workbook in memory, so 50,000 quotes take seconds, not minutes.
 """
@@ -24,10 +28,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from coder.exporters.data import JointDisplay, QuoteReport, joint_document, quotes_document
+from coder.outfile import atomic_output, write_text
 
 Progress = Callable[[int], None] | None
 LEVELS = ("theme", "subtheme")
 FIXED = ("code", "code_name", "coder", "key_quote", "start", "end", "speaker", "turn", "text", "memo")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula (OWASP)."""
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 WIDE = {"text": 80, "exemplar_1": 60, "exemplar_2": 60, "exemplar_3": 60, "label": 40, "description": 60}
 
 
@@ -88,29 +96,60 @@ def joint_table(display: JointDisplay) -> tuple[list[str], list[list[Any]]]:
     return columns, rows
 
 
+def risky(value: Any) -> bool:
+    """Whether a spreadsheet could read this cell as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def protect_row(row: Iterable[Any]) -> list[Any]:
+    """OWASP's advice for CSV: a leading ``'`` keeps a formula-like cell text.
+
+    Inlined (no call per cell) because a quote table has a million cells.
+    """
+    starts = FORMULA_FIRST
+    return ["'" + v if isinstance(v, str) and v[:1] in starts else v for v in row]
+
+
 def write_csv(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], out: Path, progress: Progress = None
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    out: Path,
+    progress: Progress = None,
+    protect: bool = True,
 ) -> None:
-    """UTF-8 CSV with a header row; cells with line breaks are quoted."""
-    with out.open("w", encoding="utf-8", newline="") as fh:
+    """UTF-8 CSV with a header row; cells with line breaks are quoted.
+
+    ``protect``: prefix formula-like cells with ``'`` (see the module docstring).
+    """
+    with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(columns)
+        writer.writerow(protect_row(columns) if protect else columns)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(protect_row(row) if protect else row)
             if progress:
                 progress(1)
 
 
-def _sheet(book: Workbook, title: str, columns: Sequence[str]) -> WriteOnlyWorksheet:
+def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """``value``, or a cell that holds it as a string when it would become a formula."""
+    if not risky(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would store '=...' as a live <f> formula
+    return cell
+
+
+def _sheet(book: Workbook, title: str, columns: Sequence[str], freeze: str = "A2") -> WriteOnlyWorksheet:
     sheet = book.create_sheet(title)
     for i, name in enumerate(columns):
         letter = _letter(i)
         sheet.column_dimensions[letter].width = WIDE.get(name, max(10, min(len(name) + 2, 30)))
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = freeze
     bold = Font(bold=True)
     header = []
     for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
+        cell.data_type = "s"
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -126,24 +165,27 @@ def write_xlsx(
     out: Path,
     progress: Progress = None,
     wrap: Sequence[str] = ("text",),
+    freeze: str = "A2",
 ) -> None:
-    """Sheets of (title, columns, rows); long text columns wrap."""
+    """Sheets of (title, columns, rows); long text columns wrap; text is never a formula."""
     book = Workbook(write_only=True)
     for title, columns, rows in sheets:
-        sheet = _sheet(book, title, columns)
+        sheet = _sheet(book, title, columns, freeze)
         wrapped = {i for i, c in enumerate(columns) if c in wrap}
         alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            if wrapped:
-                row = list(row)
-                for i in wrapped:
-                    cell = WriteOnlyCell(sheet, value=row[i])
-                    cell.alignment = alignment
-                    row[i] = cell
-            sheet.append(row)
+            cells = [_text_cell(sheet, value) for value in row]
+            for i in wrapped:
+                cell = WriteOnlyCell(sheet, value=row[i])
+                if isinstance(row[i], str):
+                    cell.data_type = "s"
+                cell.alignment = alignment
+                cells[i] = cell
+            sheet.append(cells)
             if progress:
                 progress(1)
-    book.save(out)
+    with atomic_output(out) as tmp:
+        book.save(tmp)
 
 
 def code_overview(report: QuoteReport) -> tuple[list[str], list[list[Any]]]:
@@ -165,9 +207,9 @@ def code_overview(report: QuoteReport) -> tuple[list[str], list[list[Any]]]:
     return columns, rows
 
 
-def write_quotes_csv(report: QuoteReport, out: Path, progress: Progress = None) -> None:
+def write_quotes_csv(report: QuoteReport, out: Path, progress: Progress = None, protect: bool = True) -> None:
     """The quote table as CSV."""
-    write_csv(*quote_table(report), out, progress)
+    write_csv(*quote_table(report), out, progress, protect)
 
 
 def write_quotes_xlsx(report: QuoteReport, out: Path, progress: Progress = None) -> None:
@@ -177,7 +219,7 @@ def write_quotes_xlsx(report: QuoteReport, out: Path, progress: Progress = None)
 
 def write_json(document: Any, out: Path) -> None:
     """One JSON document, UTF-8, indented."""
-    out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_quotes_json(report: QuoteReport, out: Path, progress: Progress = None) -> None:
@@ -192,9 +234,11 @@ def write_joint_json(display: JointDisplay, out: Path, progress: Progress = None
     write_json(joint_document(display), out)
 
 
-def write_joint_csv(display: JointDisplay, out: Path, progress: Progress = None) -> None:
+def write_joint_csv(
+    display: JointDisplay, out: Path, progress: Progress = None, protect: bool = True
+) -> None:
     """The joint display as one row per theme and linked item."""
-    write_csv(*joint_table(display), out, progress)
+    write_csv(*joint_table(display), out, progress, protect)
 
 
 def write_joint_xlsx(display: JointDisplay, out: Path, progress: Progress = None) -> None:
@@ -204,10 +248,16 @@ def write_joint_xlsx(display: JointDisplay, out: Path, progress: Progress = None
     write_xlsx([("Joint display", columns, rows)], out, progress, wrap=wrap)
 
 
-def write_frame(frame: pd.DataFrame, fmt: str, out: Path, sheet: str = "Matrix") -> None:
+def write_frame(
+    frame: pd.DataFrame, fmt: str, out: Path, sheet: str = "Matrix", protect: bool = True
+) -> None:
     """A matrix (pandas) as CSV or XLSX, its index written as the first column."""
+    columns = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+    rows = (
+        [index, *(None if pd.isna(v) else v for v in values)]
+        for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True)
+    )
     if fmt == "csv":
-        frame.to_csv(out, encoding="utf-8")
+        write_csv(columns, rows, out, protect=protect)
     else:
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name=sheet, freeze_panes=(1, 1))
+        write_xlsx([(sheet, columns, rows)], out, wrap=(), freeze="B2")

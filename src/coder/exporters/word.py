@@ -35,6 +35,7 @@ from lxml import etree
 from coder.exporters.data import QuoteReport
 from coder.exporters.labels import word
 from coder.exporters.phrasing import attribution, context_text, numbering, section_counts, selection_text
+from coder.outfile import atomic_output
 
 Progress = Callable[[int], None] | None
 PROOFING = {"nl": "nl-NL", "en": "en-GB"}
@@ -131,7 +132,8 @@ def write_quotes_docx(report: QuoteReport, out: Path, progress: Progress = None)
             body.append(_paragraph(styles["source"], source))
         if progress:
             progress(len(section.quotes))
-    document.save(str(out))
+    with atomic_output(out) as tmp:
+        document.save(str(tmp))
 
 
 # -- fast paragraphs ---------------------------------------------------------------------

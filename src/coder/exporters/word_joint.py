@@ -8,14 +8,13 @@ built-in ``Quote`` style with who said them. User text goes in as plain runs
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from coder.exporters.data import JointDisplay, JointTheme
 from coder.exporters.labels import number, word
 from coder.exporters.phrasing import attribution, change_text, numbering, selection_text, theme_counts
+from coder.outfile import atomic_output
 
 Progress = Callable[[int], None] | None
 
@@ -48,13 +47,8 @@ def write_joint_docx(display: JointDisplay, out: Path, progress: Progress = None
             document.add_paragraph("— " + attribution(lang, quote))
         if progress:
             progress(1)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        document.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_output(out) as tmp:
+        document.save(str(tmp))
 
 
 def _items_table(document: object, lang: str, theme: JointTheme) -> None:

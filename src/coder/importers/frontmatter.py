@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from coder.errors import InputFormatError
+from coder.safe_yaml import load_yaml
 
 _FENCE = re.compile(r"[ \t]*---[ \t]*")
 _LIST_LINE = re.compile(r"[ \t]*-[ \t]+\S")
@@ -78,7 +79,7 @@ def _opens_mapping(lines: list[str], start: int) -> bool:
 def _parse_block(block: str, name: str, first_line: int) -> dict[str, str]:
     """YAML-parse the block into flat string attributes."""
     try:
-        data = yaml.safe_load(block)
+        data = load_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

@@ -15,6 +15,7 @@ from typing import Any
 
 from coder.errors import CoderError
 from coder.model import AuditEntry
+from coder.outfile import atomic_output
 from coder.storage import Store
 
 COLUMNS = ("id", "at", "actor", "action", "target", "what", "before", "after")
@@ -110,7 +111,7 @@ def summary(value: Any, width: int = 60) -> str:
 
 def write_log_csv(rows: list[dict[str, Any]], path: Path) -> int:
     """Write audit rows as CSV (before/after as JSON text); returns how many."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_output(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:

@@ -12,9 +12,11 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from coder.codebook import dump_codebook_yaml, load_codebook, slugify
+from coder.codebook import check_codebook, dump_codebook_yaml, load_codebook, slugify
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Code, Codebook
+from coder.naming import check_code_id, check_code_name, check_coder_name, existing_id
+from coder.outfile import write_text
 from coder.storage import Store
 from coder.storage.store import new_guid
 
@@ -38,7 +40,7 @@ def load_codebook_file(store: Store, path: Path, actor: str = "lead") -> LoadRep
     if path.suffix.lower() == ".qdc":
         from coder.refi import read_qdc
 
-        incoming = read_qdc(path, {c.guid: c.id for c in store.codebook().codes})
+        incoming = check_codebook(read_qdc(path, {c.guid: c.id for c in store.codebook().codes}), str(path))
     else:
         incoming = load_codebook(path)
     with store.transaction():
@@ -83,7 +85,7 @@ def export_codebook(store: Store, fmt: str, out: Path, with_meta: bool = False) 
 def write_codebook(codebook: Codebook, fmt: str, out: Path, with_meta: bool = False) -> None:
     """Write a code tree as YAML (``with_meta``: GUIDs and who added each code) or REFI-QDA .qdc."""
     if fmt == "yaml":
-        out.write_text(dump_codebook_yaml(codebook, with_meta=with_meta), encoding="utf-8")
+        write_text(out, dump_codebook_yaml(codebook, with_meta=with_meta))
     elif fmt == "qdc":
         from coder.refi import write_qdc
 
@@ -128,14 +130,17 @@ def new_coder_code(
     code_id: str | None = None,
     color: str | None = None,
 ) -> Code:
-    """Create a coder-added code inside the caller's transaction."""
-    if not name.strip():
-        raise CoderError("a code needs a name")
+    """Create a coder-added code inside the caller's transaction (id and names validated)."""
+    name = check_code_name(name)
+    coder = check_coder_name(coder)
     if parent_id is not None and not store.has_code(parent_id):
         raise CoderError(f"unknown parent code {parent_id!r}")
-    code_id = code_id or slugify(name)
-    if store.has_code(code_id):
-        raise CoderError(f"a code with id {code_id!r} already exists", "choose another name or id")
+    code_id = check_code_id(code_id if code_id is not None else slugify(name))
+    twin = existing_id(code_id, (c.id for c in store.codebook().codes))
+    if twin is not None:
+        raise CoderError(
+            f"a code with id {twin!r} already exists", "ids ignore case; choose another name or id"
+        )
     store.ensure_coder(coder)
     code = Code(
         id=code_id,
@@ -154,6 +159,8 @@ def new_coder_code(
 
 def edit_code(store: Store, code_id: str, actor: str, **changes: object) -> Code:
     """Rename, redefine, recolour or move a code (recorded in the audit log)."""
+    if "name" in changes:
+        changes["name"] = check_code_name(changes["name"])
     with store.transaction():
         old = store.get_code(code_id)
         if "parent_id" in changes:

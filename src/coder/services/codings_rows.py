@@ -19,8 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,8 @@ from typing import Any
 
 from coder.errors import CoderError, InputFormatError, UnknownIdError
 from coder.model import Codebook
+from coder.naming import check_coder_name, existing_id
+from coder.outfile import atomic_output
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 
@@ -36,6 +36,8 @@ ROW_FIELDS = ("transcript", "start", "end", "code", "memo", "flagged", "flagged_
 REQUIRED = {"transcript", "start", "end", "code"}
 COLUMNS_HINT = "columns: transcript,start,end,code[,memo]"
 Key = tuple[str, int, int, str]
+MAX_FIELD = 2**31 - 1
+"""csv's field size limit while reading codings: a memo may be as long as it likes."""
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -75,6 +77,8 @@ def _delimiter(header: str) -> str:
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Memos may be longer than csv's default 128 KB field limit.
+    csv.field_size_limit(MAX_FIELD)
     reader = csv.DictReader(
         io.StringIO(text, newline=""), delimiter=_delimiter(text.partition("\n")[0]), strict=True
     )
@@ -165,6 +169,9 @@ class _Validator:
     def _code(self, label: str, ref: str) -> str:
         if not ref:
             raise InputFormatError(f"{label}: empty code")
+        known = [c.id for c in self.codebook.codes]
+        # Ids ignore case: `Privacy` is the existing `privacy`, never a second code beside it.
+        ref = "/".join(existing_id(part, known) or part for part in ref.strip().strip("/").split("/"))
         try:
             return resolve_code(self.codebook, ref)
         except UnknownIdError:
@@ -176,9 +183,12 @@ class _Validator:
         except CoderError as exc:
             raise InputFormatError(f"{label}: {exc.message}") from None
         parent: str | None = None
-        for part in ref.strip("/").split("/"):
+        for part in ref.split("/"):
             if not self.store.has_code(part):
-                new_coder_code(self.store, part, self.coder, parent, code_id=part)
+                try:
+                    new_coder_code(self.store, part, self.coder, parent, code_id=part)
+                except CoderError as exc:
+                    raise InputFormatError(f"{label}: {exc.message}", exc.hint) from None
                 self.added.append(part)
             parent = part
         self.codebook = self.store.codebook()
@@ -233,8 +243,7 @@ def import_codings(
     (rows identical to a stored coding or an earlier row) and ``replaced``
     (codings removed by ``replace``) are present when not zero.
     """
-    if not coder.strip():
-        raise CoderError("--coder must name a coder")
+    coder = check_coder_name(coder)
     rows = list(_read_rows(path))
     with store.transaction():
         store.ensure_coder(coder)
@@ -281,17 +290,11 @@ def export_codings(store: Store, coder: str, out: Path) -> int:
     # The flag columns appear only when there is a flag to carry, so that the
     # usual file keeps its five columns.
     fields = ROW_FIELDS if any("flagged" in r for r in rows) else ROW_FIELDS[:5]
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            if suffix == ".jsonl":
-                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-            else:
-                writer = csv.DictWriter(fh, fieldnames=fields)
-                writer.writeheader()
-                writer.writerows(rows)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        if suffix == ".jsonl":
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        else:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
     return len(rows)

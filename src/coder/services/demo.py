@@ -14,9 +14,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from coder.errors import CoderError
+from coder.safe_yaml import load_yaml
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
 from coder.services.reconcile import reconcile
@@ -80,7 +79,7 @@ def _demo_codings(store: Store, folder: Path) -> None:
     quotes = folder / "codings-quotes.csv"
     with store.transaction():
         if added.is_file():
-            for code in (yaml.safe_load(added.read_text(encoding="utf-8")) or {}).get("codes", []):
+            for code in (load_yaml(added.read_text(encoding="utf-8")) or {}).get("codes", []):
                 new_coder_code(
                     store,
                     code["name"],

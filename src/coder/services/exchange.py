@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError, UnknownIdError
 from coder.model import Codebook, Coding, Memo, Transcript
@@ -42,6 +42,9 @@ from coder.storage import DB_FILENAME, Store, open_store
 from coder.storage.store import new_guid, now
 
 FLAG_MARK = "coder:flagged"
+
+if TYPE_CHECKING:
+    from coder.qdpx_read import SourceAccess
 
 _RGB = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md")
@@ -241,12 +244,14 @@ def import_qdpx(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     flat_names: bool = False,
+    access: SourceAccess | None = None,
 ) -> MergeReport:
     """Import a REFI-QDA project (``.qdpx``, or a ``.qde``) into this project.
 
     ATLAS.ti's ``A::B`` code names become B under A unless ``flat_names``.
+    ``access`` says which files outside the archive may be read (none by default).
     """
-    incoming, records = incoming_from_qdpx(store, path, lang)
+    incoming, records = incoming_from_qdpx(store, path, lang, access)
     if not flat_names and not records:
         incoming.codebook = split_names(incoming.codebook)
     return apply_incoming(
@@ -317,7 +322,7 @@ def incoming_from_store(other: Store, label: str) -> Incoming:
 
 
 def incoming_from_qdpx(
-    store: Store, path: Path, lang: str = "auto"
+    store: Store, path: Path, lang: str = "auto", access: SourceAccess | None = None
 ) -> tuple[Incoming, dict[str, list[dict[str, Any]]]]:
     """A REFI-QDA project file in this project's model, and the records its coder extras hold.
 
@@ -329,7 +334,7 @@ def incoming_from_qdpx(
 
     extras = read_extras(path)
     known = {**code_ids(extras), **{norm_guid(c.guid): c.id for c in store.codebook().codes}}
-    project = read_project_file(path, known)
+    project = read_project_file(path, known, access)
     incoming = Incoming(
         path.name, project.codebook, [], [], [], warnings=list(project.warnings), study=project.name
     )

@@ -21,6 +21,7 @@ from itertools import combinations
 from typing import Any
 
 from coder.errors import CoderError
+from coder.naming import check_coder_name
 from coder.reconcile import (
     CHOICES,
     Cluster,
@@ -81,6 +82,7 @@ def reconcile(
     actor: str = "lead",
 ) -> dict[str, Any]:
     """Create or update the consensus layer ``into``; keeps every decision already taken."""
+    into = check_coder_name(into)
     _check(store, coders, into, strategy, span)
     with store.transaction():
         store.ensure_coder(into, kind="consensus")

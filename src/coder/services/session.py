@@ -27,6 +27,7 @@ from typing import Any
 
 from coder.errors import CoderError
 from coder.model import Code, Coding
+from coder.naming import check_coder_name
 from coder.services import codebook as codebook_service
 from coder.services import codings as coding_service
 from coder.services.roles import check_name
@@ -71,7 +72,7 @@ def last_coder(store: Store) -> str | None:
 
 def remember_coder(store: Store, name: str) -> str:
     """Register ``name`` as a coder and remember it for this project."""
-    name = check_name(name)
+    name = check_name(check_coder_name(name))
     with store.transaction():
         store.ensure_coder(name)
         store.set_setting("last_coder", name)

@@ -26,8 +26,6 @@ project holds (another coder's folder in a shared clone is left alone).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -38,6 +36,7 @@ from urllib.parse import quote
 import yaml
 
 from coder.model import Code, Codebook, Coding
+from coder.outfile import atomic_output
 from coder.storage import Store
 from coder.storage.rows import table_rows
 
@@ -207,11 +206,5 @@ def _stale(folder: Path, files: dict[str, str], coders: set[str]) -> list[Path]:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)

@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from coder.errors import CoderError
@@ -82,6 +83,18 @@ class CoderApp(App[None]):
         self.clock = clock
         self.cursor_blink = cursor_blink
         self.ctx: TuiContext | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification shown as written: messages carry user data (names, quotes, file names)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         self.theme = DARK

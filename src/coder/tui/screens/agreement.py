@@ -309,7 +309,7 @@ class AgreementScreen(Screen[None]):
         self.code = self.rows[table.cursor_row]
         self.disagreeing = []
         fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, [])
-        self.query_one("#ag-code-heading", Static).update(f"{self._label()} — finding disagreements…")
+        self.query_one("#ag-code-heading", Static).update(Text(f"{self._label()} — finding disagreements…"))
         self.view = "disagreements"
         self._disagreements_worker((self.coders, self.unit, self.code["code_id"]))
 
@@ -434,15 +434,17 @@ class AgreementScreen(Screen[None]):
         count = f"{len(rows)} disagreeing {self.unit}{'s' if len(rows) != 1 else ''}"
         a, b = self.coders
         self.query_one("#ag-code-heading", Static).update(
-            f"{self._label()} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
-            f"both {self.code['n_both']})" + ("" if rows else " · the two coders agree on every unit")
+            Text(
+                f"{self._label()} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
+                f"both {self.code['n_both']})" + ("" if rows else " · the two coders agree on every unit")
+            )
         )
 
     def _show_context(self, row: Row) -> None:
         assert self.code is not None and self.coders is not None
         ctx = unit_context(self.store, self.coders, row, self.unit)
         heading = f"{row['transcript']} · {self.unit} {row['unit'] + 1} of {ctx.total} · {self._label()}"
-        self.query_one("#ag-context-heading", Static).update(heading)
+        self.query_one("#ag-context-heading", Static).update(Text(heading))
         parts: list[str | tuple[str, str]] = []
         for speaker, text, here in ctx.lines:
             parts.append((f"{speaker or '—'}  ", "bold $secondary" if here else "dim"))
@@ -455,7 +457,9 @@ class AgreementScreen(Screen[None]):
             applied = row["applied_by"] == side
             box.set_class(applied, "-applied")
             box.set_class(not applied, "-missing")
-            box.border_title = f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
+            box.border_title = Text(
+                f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
+            )
             self.query_one(f"#ag-{side}-body", Static).update(
                 side_lines(self.unit, self.code["code"], codes, codings, self.labels)
             )

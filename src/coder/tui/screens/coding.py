@@ -133,7 +133,7 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
-        view.border_title = self.transcript_id
+        view.border_title = Text(self.transcript_id)
         pane = self.query_one(CodebookPane)
         pane.border_title, pane.border_subtitle = "Codebook", "/ filter"
         if self._span:

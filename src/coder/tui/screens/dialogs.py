@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from coder.model import Code, Codebook
 from coder.services.finding import rank_codes, same_name
+from coder.tui.plain import as_text
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ class NamePrompt(Dialog[str]):
             box.border_title = "Who is coding?"
             yield Label("Your coder name. You see only your own codings.")
             yield Input(self.suggestion, placeholder="e.g. anna", id="name")
-            yield Label(self.error, classes="error")
+            yield Label(self.error, classes="error", markup=False)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -137,9 +138,9 @@ class ChoiceDialog(Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="choice-dialog") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(self.title_text)
             box.border_subtitle = "⏎ choose · esc cancel"
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield OptionList(*(Option(as_text(label), id=key) for key, label in self.choices))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -174,13 +175,13 @@ class CodeForm(Dialog["CodeDraft"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="code-form") as box:
-            box.border_title = f"Edit code {self.code.name}" if self.code else "New code"
+            box.border_title = Text(f"Edit code {self.code.name}" if self.code else "New code")
             box.border_subtitle = "ctrl+s save · esc cancel"
             yield Label("Name")
             yield Input(self.code.name if self.code else self.typed, id="code-name")
             if self.code is None:
                 yield Label("Parent")
-                options = [("  " * (self._depth(c)) + c.name, c.id) for c in self.codebook.tree_order()]
+                options = [(Text("  " * self._depth(c) + c.name), c.id) for c in self.codebook.tree_order()]
                 yield Select(
                     options, value=self.parent_id or Select.NULL, prompt="(top level)", id="code-parent"
                 )
@@ -233,7 +234,7 @@ class MemoDialog(Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="memo-dialog") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(self.title_text)
             box.border_subtitle = "ctrl+s save · esc cancel"
             if self.context:
                 yield Label(self.context, classes="memo-context", markup=False)

@@ -161,7 +161,7 @@ class HomeScreen(Screen[None]):
             if finding.row_matches(row, query):
                 table.add_row(
                     Text(row.id, style="bold"),
-                    trimmed(" · ".join(row.attributes.values()), self._attributes_width()),
+                    Text(trimmed(" · ".join(row.attributes.values()), self._attributes_width())),
                     Text(f"{row.words:,}", justify="right"),
                     progress_bar(row.coded_sentences, row.sentences),
                     Text(str(row.codings), justify="right"),
@@ -191,5 +191,5 @@ class HomeScreen(Screen[None]):
             name.append(code.name + (" (mine)" if code.created_by == self.ctx.coder else ""))
             definition = code.description.split("\n")[0]
             table.add_row(
-                name, Text(str(counts.get(code.id, 0)), justify="right"), definition[:90], key=code.id
+                name, Text(str(counts.get(code.id, 0)), justify="right"), Text(definition[:90]), key=code.id
             )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,6 +30,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from coder.services.audit import log_rows, summary
 from coder.storage import Store
+from coder.tui.plain import plain_row
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ class LogScreen(Screen[None]):
         if 0 <= event.cursor_row < len(self.shown):
             row = self.shown[event.cursor_row]
             detail = self.query_one("#log-detail")
-            detail.border_title = (
+            detail.border_title = Text(
                 f"#{row['id']} {row['action']} {row['what'] or row['target']} · {row['actor']} · {row['at']}"
             )
             body = f"before:\n{_pretty(row['before'])}\n\nafter:\n{_pretty(row['after'])}"
@@ -136,10 +138,12 @@ class LogScreen(Screen[None]):
         table.clear()
         for r in self.shown:
             table.add_row(
-                r["at"].replace("T", " ")[:19],
-                r["actor"],
-                r["action"],
-                r["what"] or r["target"],
-                summary(r["after"], 60),
+                *plain_row(
+                    r["at"].replace("T", " ")[:19],
+                    r["actor"],
+                    r["action"],
+                    r["what"] or r["target"],
+                    summary(r["after"], 60),
+                )
             )
         self.query_one(TitleBar).set_right(f"{len(self.shown)} of {len(self.rows)} entries")

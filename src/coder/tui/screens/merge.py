@@ -46,6 +46,7 @@ from coder.services import alignment
 from coder.services import codebook as codes_service
 from coder.services.integrity import backup_before
 from coder.storage import Store
+from coder.tui.plain import as_text, plain_row
 from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
@@ -70,10 +71,10 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = Text(self.title_text)
             box.border_subtitle = "⏎ save · esc cancel"
             if self.hint:
-                yield Label(self.hint)
+                yield Label(self.hint, markup=False)
             yield Input(self.value, id="prompt")
 
     @on(Input.Submitted)
@@ -97,8 +98,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            box.border_title = Text(self.title_text)
+            yield OptionList(*(Option(as_text(label), id=key) for key, label in self.choices))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -176,11 +177,13 @@ class MergeScreen(Screen[None]):
         for row in self.added:
             counts = ", ".join(f"{k} {v}" for k, v in row["codings"].items()) or "—"
             table.add_row(
-                row["name"],
-                labels(row["code"]),
-                row["created_by"] or "",
-                counts,
-                _trim(row["description"], 50),
+                *plain_row(
+                    row["name"],
+                    labels(row["code"]),
+                    row["created_by"] or "",
+                    counts,
+                    _trim(row["description"], 50),
+                )
             )
         self.query_one("#mg-suggestions-heading", Static).update("Suggested merges, best first — ranking…")
         self._rank_worker(alignment.suggestion_inputs(self.store))
@@ -226,7 +229,7 @@ class MergeScreen(Screen[None]):
             text = f"{place}, added by {code.created_by}: {code.description or '(no definition)'}"
         else:
             text = ""
-        self.query_one("#mg-detail", Static).update(text)
+        self.query_one("#mg-detail", Static).update(Text(text))
 
     # -- actions -----------------------------------------------------------------------------
 

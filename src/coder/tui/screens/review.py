@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -185,7 +186,7 @@ class ReviewScreen(Screen[None]):
         self.items = review_queue(self.store, self.review_layer)
         self.refresh_bindings()
         if not self.items:
-            self.query_one("#rv-heading", Static).update(empty_hint(self.store, self.review_layer))
+            self.query_one("#rv-heading", Static).update(Text(empty_hint(self.store, self.review_layer)))
             return
         start = first_open(self.items)
         self.set_reactive(ReviewScreen.position, start if start is not None else 0)
@@ -354,14 +355,14 @@ class ReviewScreen(Screen[None]):
         self.query_one("#rv-heading", Static).update(self._heading(item))
         self.query_one("#rv-context-body", Static).update(self._passage(item))
         lo, hi = shown_span(item)
-        self.query_one("#rv-context").border_title = f"{item.transcript_id} · chars {lo}–{hi}"
+        self.query_one("#rv-context").border_title = Text(f"{item.transcript_id} · chars {lo}–{hi}")
         sides: tuple[Side, Side] = ("a", "b")
         for side, name in zip(sides, item.coders, strict=True):
             box = self.query_one(f"#rv-side-{side}")
             accepted = item.status == "decided" and item.choice in (side, "both")
             box.set_class(accepted, "-accepted")
             box.set_class(item.status == "decided" and not accepted, "-rejected")
-            box.border_title = f"{side.upper()} · {name}"
+            box.border_title = Text(f"{side.upper()} · {name}")
             self.query_one(f"#rv-{side}-body", Static).update(self._side(item, side))
         self.query_one("#rv-note", Input).value = item.note
 

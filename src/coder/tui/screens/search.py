@@ -67,7 +67,7 @@ class SearchDialog(Dialog[Answer]):
 
     def _retitle(self) -> None:
         where = "all transcripts" if self.everywhere else f"transcript {self.transcript_id}"
-        self.query_one("#search-dialog").border_title = f"Search {where}"
+        self.query_one("#search-dialog").border_title = Text(f"Search {where}")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -89,7 +89,7 @@ class SearchDialog(Dialog[Answer]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             message = error.message if isinstance(error, CoderError) else f"{type(error).__name__}: {error}"
-            self.query_one("#search-summary", Label).update(f"search failed: {message}")
+            self.query_one("#search-summary", Label).update(Text(f"search failed: {message}"))
 
     def _show(self, query: str, hits: Sequence[SearchHit]) -> None:
         self.hits = list(hits)
@@ -101,7 +101,7 @@ class SearchDialog(Dialog[Answer]):
         listing.highlighted = 0 if self.hits else None
         count = f"{len(self.hits)} sentence{'s' if len(self.hits) != 1 else ''}"
         self.query_one("#search-summary", Label).update(
-            f"{count} for “{query}” · ⏎ jumps to the highlighted one"
+            Text(f"{count} for “{query}” · ⏎ jumps to the highlighted one")
         )
 
     @on(OptionList.OptionSelected)

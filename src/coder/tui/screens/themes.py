@@ -53,6 +53,7 @@ from coder.services.joint import ThemesOverview, themes_overview
 from coder.services.project import open_project
 from coder.storage import Store
 from coder.tui.messages import OpenTranscript
+from coder.tui.plain import plain_row
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -359,5 +360,7 @@ class ThemesScreen(Screen[None]):
         )
         for item in linked:
             label = item.label if len(item.label) <= LABEL_WIDTH else item.label[: LABEL_WIDTH - 1] + "…"
-            items.add_row(f"{item.survey}:{item.item}", label, figures_cell(item), change_cell(item))
+            items.add_row(
+                *plain_row(f"{item.survey}:{item.item}", label, figures_cell(item), change_cell(item))
+            )
         self.refresh_bindings()
