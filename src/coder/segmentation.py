@@ -453,6 +453,16 @@ def table_lemma(word: str, lang: str) -> str:
     return str(table.get(word, word)).lower() if table is not None else word
 
 
+@functools.cache
+def stop_lemmas(lang: str) -> frozenset[str]:
+    """The language's stop words and their lemmas, as segmentation stores them."""
+    nlp = make_pipeline(lang)
+    words = {w.lower() for w in nlp.Defaults.stop_words}
+    reader = _reader_for(nlp)
+    lemmas = {reader[nlp.vocab.strings.add(w)][0] for w in words}
+    return frozenset(words | lemmas) - {""}
+
+
 def lemmatize_query(query: str, lang: str, model: str | None = None) -> list[str]:
     """The lower-case lemmas of a search query, as :func:`segment` stores them."""
     nlp = make_pipeline(lang, model)

@@ -119,6 +119,7 @@ def main() -> None:
 
 from coder.cli import (  # noqa: E402  (commands register on import)
     analysis,
+    assist_cmds,
     codebook_cmds,
     core,
     exchange_cmds,
@@ -130,6 +131,7 @@ from coder.cli import (  # noqa: E402  (commands register on import)
 
 __all__ = [
     "analysis",
+    "assist_cmds",
     "cli",
     "codebook_cmds",
     "core",

@@ -32,6 +32,7 @@ from typing import Literal
 from coder.errors import CoderError
 from coder.model import Code, Codebook, Coding, Memo, Segment, Transcript
 from coder.qdpx import norm_guid
+from coder.services.suggest import refresh_index
 from coder.storage import Store
 from coder.storage.store import new_guid
 
@@ -387,6 +388,7 @@ def _segment(plan: _Plan, progress: Callable[[int], None] | None) -> list[list[S
 def _write(store: Store, plan: _Plan, segments: list[list[Segment]]) -> None:
     for (transcript, _), segs in zip(plan.transcripts, segments, strict=True):
         store.add_transcript(transcript, segs)
+    refresh_index(store, [transcript.id for transcript, _ in plan.transcripts])
     for coder in plan.coders:
         store.add_coder(coder["name"], coder["guid"] or new_guid(), coder.get("kind") or "coder")
     for code in plan.codes:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
+from coder.storage.assist import AssistQueries
 from coder.storage.codes import CodeQueries
 from coder.storage.codings import CodingQueries
 from coder.storage.records import RecordQueries
@@ -24,7 +25,7 @@ from coder.storage.transcripts import TranscriptQueries
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries):
+class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, AssistQueries):
     """A project's database (``coder.db``) and its folder."""
 
     def __init__(self, db: Database, root: Path) -> None:

@@ -1,0 +1,169 @@
+"""More like this: passages a coder has not yet coded with a code, most similar first.
+
+Blindness is the rule here: the evidence for a code is only the asking
+coder's own codings (and the code's shared definition), never another
+coder's. Nothing is coded by this module; it proposes, the coder confirms
+(``apply_code``) or dismisses (remembered per coder and code).
+
+The passage index (:mod:`coder.similarity`) is stored in the project. It is
+built once, on the first suggestion, and kept current by
+:func:`refresh_index`, which transcript import calls inside its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from coder.errors import CoderError
+from coder.storage import Store
+
+if TYPE_CHECKING:
+    from coder.similarity import PassageIndex
+
+KINDS = ("sentence", "turn")
+
+
+def _rows(store: Store, transcript_ids: list[str] | None = None) -> list[tuple[str, str, int, int, str]]:
+    return [(kind, *row) for kind in KINDS for row in store.segment_lemma_rows(kind, transcript_ids)]
+
+
+def build_index(store: Store) -> PassageIndex:
+    """Build the passage index from every stored segment and save it (one transaction)."""
+    from coder.similarity import build_index as build
+    from coder.similarity import to_bytes
+
+    index = build(_rows(store))
+    with store.transaction():
+        store.save_index_blob("passages", to_bytes(index))
+    return index
+
+
+def load_index(store: Store) -> PassageIndex:
+    """The stored passage index, built first if the project has none yet."""
+    from coder.similarity import from_bytes
+
+    blob = store.index_blob("passages")
+    return from_bytes(blob) if blob is not None else build_index(store)
+
+
+def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
+    """Update the stored index for added or replaced transcripts (no-op if none is built yet)."""
+    blob = store.index_blob("passages") if transcript_ids else None
+    if blob is None:
+        return
+    from coder.similarity import from_bytes, replace_transcripts, to_bytes
+
+    index = replace_transcripts(from_bytes(blob), transcript_ids, _rows(store, list(transcript_ids)))
+    store.save_index_blob("passages", to_bytes(index))
+
+
+def _overlapping_rows(
+    index: PassageIndex, spans: Iterable[tuple[str, int, int]], kind: str | None
+) -> list[int]:
+    """Rows of ``kind`` (any kind for None) that share a character with any span."""
+    wanted: dict[str, list[tuple[int, int]]] = {}
+    for tid, start, end in spans:
+        wanted.setdefault(tid, []).append((start, end))
+    return [
+        i
+        for i, (tid, start, end) in enumerate(index.keys)
+        if tid in wanted
+        and (kind is None or index.kinds[i] == kind)
+        and any(s < end and start < e for s, e in wanted[tid])
+    ]
+
+
+def definition_terms(store: Store, code_id: str) -> list[str]:
+    """Lemmas of the code's name, description and keywords, in each language of the project."""
+    from coder.segmentation import lemmatize_query
+
+    code = store.get_code(code_id)
+    words = " ".join((code.name, code.description, *code.keywords))
+    langs = sorted(set(store.transcript_languages().values())) or ["nl"]
+    return sorted({t for lang in langs for t in lemmatize_query(words, lang)})
+
+
+def stop_lemmas(store: Store) -> set[str]:
+    """Stop words (and their lemmas) of the project's languages: never evidence."""
+    from coder.segmentation import stop_lemmas as stops
+
+    return set().union(*(stops(lang) for lang in set(store.transcript_languages().values()) or {"nl"}))
+
+
+def suggest(
+    store: Store,
+    code_id: str,
+    coder: str,
+    limit: int = 20,
+    units: Sequence[str] = KINDS,
+    transcripts: Iterable[str] | None = None,
+    evidence: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Passages not yet coded with ``code_id`` by ``coder``, ranked by similarity to that coder's codings.
+
+    ``evidence`` overrides the code's definition terms (the keyword baseline of
+    the benchmark passes the name's lemmas; ``[]`` uses codings only).
+    """
+    import numpy as np
+
+    from coder.similarity import centroid, rank, weighted
+
+    store.get_code(code_id)
+    if limit < 1:
+        raise CoderError("--limit must be at least 1")
+    index = load_index(store)
+    own = [(c.transcript_id, c.start, c.end) for c in store.codings(coder=coder, code_ids=[code_id])]
+    w = weighted(index)
+    terms = definition_terms(store, code_id) if evidence is None else list(evidence)
+    q = centroid(w, index, _overlapping_rows(index, own, "sentence"), terms, stop_lemmas(store))
+    excluded = _excluded(index, own, store.dismissed_suggestions(coder, code_id), units, transcripts)
+    matches = rank(w, index, q, np.asarray(excluded), limit)
+    return {
+        "code": code_id,
+        "coder": coder,
+        "evidence": {"codings": len(own), "definition_terms": terms},
+        "suggestions": [
+            {
+                "transcript": index.keys[m.row][0],
+                "start": index.keys[m.row][1],
+                "end": index.keys[m.row][2],
+                "unit": index.kinds[m.row],
+                "score": round(m.score, 4),
+                "shared_lemmas": m.shared,
+            }
+            for m in matches
+        ],
+    }
+
+
+def _excluded(
+    index: PassageIndex,
+    own: list[tuple[str, int, int]],
+    dismissed: set[tuple[str, int, int]],
+    units: Sequence[str],
+    transcripts: Iterable[str] | None,
+) -> list[bool]:
+    """Rows never proposed: already coded by this coder, dismissed, of another unit or transcript."""
+    scope = set(transcripts) if transcripts is not None else None
+    out = [
+        kind not in units or key in dismissed or (scope is not None and key[0] not in scope)
+        for kind, key in zip(index.kinds, index.keys, strict=True)
+    ]
+    for row in _overlapping_rows(index, own, None):
+        out[row] = True
+    return out
+
+
+def dismiss(store: Store, coder: str, code_id: str, transcript_id: str, start: int, end: int) -> None:
+    """Remember that ``coder`` does not want this passage proposed for ``code_id`` again."""
+    store.get_code(code_id)
+    with store.transaction():
+        store.ensure_coder(coder)
+        store.dismiss_suggestion(coder, code_id, transcript_id, start, end)
+        store.log(
+            coder,
+            "suggestion.dismiss",
+            code_id,
+            after={"transcript": transcript_id, "start": start, "end": end},
+        )

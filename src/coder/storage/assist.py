@@ -1,0 +1,41 @@
+"""The similarity index blobs and dismissed suggestions (assisted coding)."""
+
+from __future__ import annotations
+
+from coder.storage._base import StoreBase, now
+
+
+class AssistQueries(StoreBase):
+    """Reads and writes for suggestions: index blobs, segment lemmas, dismissals."""
+
+    def segment_lemma_rows(
+        self, kind: str, transcript_ids: list[str] | None = None
+    ) -> list[tuple[str, int, int, str]]:
+        """(transcript, start, end, lemmas) of every segment of ``kind``, in text order."""
+        where, args = "kind = ?", [kind]
+        if transcript_ids is not None:
+            where += f" and transcript_id in ({', '.join('?' * len(transcript_ids))})"
+            args.extend(transcript_ids)
+        sql = f"select transcript_id, start, end, lemmas from segments where {where} order by transcript_id, idx"
+        return [(r[0], r[1], r[2], r[3] or "") for r in self.db.execute(sql, args)]
+
+    def index_blob(self, kind: str) -> bytes | None:
+        """The stored similarity index of one segment kind, if built."""
+        row = self.db.execute("select data from suggest_index where kind = ?", [kind]).fetchone()
+        return bytes(row[0]) if row else None
+
+    def save_index_blob(self, kind: str, data: bytes) -> None:
+        """Store (replace) the similarity index of one segment kind."""
+        self.db.table("suggest_index").upsert({"kind": kind, "data": data, "updated_at": now()}, pk="kind")
+
+    def dismiss_suggestion(self, coder: str, code_id: str, transcript_id: str, start: int, end: int) -> None:
+        """Remember that ``coder`` turned down this passage for ``code_id``."""
+        row = {"coder": coder, "code_id": code_id, "transcript_id": transcript_id, "start": start, "end": end}
+        self.db.table("suggestion_dismissals").upsert(
+            {**row, "at": now()}, pk=("coder", "code_id", "transcript_id", "start", "end")
+        )
+
+    def dismissed_suggestions(self, coder: str, code_id: str) -> set[tuple[str, int, int]]:
+        """(transcript, start, end) of the passages ``coder`` dismissed for ``code_id``."""
+        sql = "select transcript_id, start, end from suggestion_dismissals where coder = ? and code_id = ?"
+        return {(r[0], r[1], r[2]) for r in self.db.execute(sql, [coder, code_id])}
