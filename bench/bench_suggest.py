@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import random
 import shutil
 import statistics
@@ -185,7 +186,9 @@ CODER = str(Path(sys.executable).with_name("coder"))
 def timed(command: list[str], cwd: Path) -> float:
     """Wall time of one whole process."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    # This checkout's coder, whatever the folder the process runs in.
+    env = {**os.environ, "PYTHONPATH": str(Path(coder.__file__).resolve().parents[1])}
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
     return time.perf_counter() - started
 
 

@@ -139,7 +139,9 @@ def test_the_index_is_stored_and_updated_on_import(project: Store, tmp_path: Pat
     index = suggest_service.load_index(project)
     assert any(key[0] == "a4" for key in index.keys)
     rebuilt = suggest_service.build_index(project)
-    assert sorted(zip(index.kinds, index.keys)) == sorted(zip(rebuilt.kinds, rebuilt.keys))
+    assert sorted(zip(index.kinds, index.keys, strict=True)) == sorted(
+        zip(rebuilt.kinds, rebuilt.keys, strict=True)
+    )
     words = {
         index.vocab[c] for c in index.counts[[i for i, k in enumerate(index.keys) if k[0] == "a4"]].indices
     }
