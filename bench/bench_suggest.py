@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate
 
+import coder
 from coder.services.demo import create_demo
 from coder.services.project import init_project, open_project
 from coder.services.suggest import build_index, suggest
