@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate
 
-import coder
+import coder as coder_package
 from coder.services.demo import create_demo
 from coder.services.project import init_project, open_project
 from coder.services.suggest import build_index, suggest
@@ -188,7 +188,7 @@ def timed(command: list[str], cwd: Path) -> float:
     """Wall time of one whole process."""
     started = time.perf_counter()
     # This checkout's coder, whatever the folder the process runs in.
-    env = {**os.environ, "PYTHONPATH": str(Path(coder.__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(coder_package.__file__).resolve().parents[1])}
     subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
     return time.perf_counter() - started
 
