@@ -137,14 +137,20 @@ def test_the_index_is_stored_and_updated_on_import(project: Store, tmp_path: Pat
     extra.write_text("R: Ook hier een lange wachtlijst voor jeugdzorg.", encoding="utf-8")
     import_transcripts(project, [extra], lang="nl")
     index = suggest_service.load_index(project)
-    assert any(key[0] == "a4" for key in index.keys)
+    keys = [(index.kind_of(i), *index.key(i)) for i in range(index.size)]
+    assert any(key[1] == "a4" for key in keys)
     rebuilt = suggest_service.build_index(project)
-    assert sorted(zip(index.kinds, index.keys, strict=True)) == sorted(
-        zip(rebuilt.kinds, rebuilt.keys, strict=True)
-    )
-    words = {
-        index.vocab[c] for c in index.counts[[i for i, k in enumerate(index.keys) if k[0] == "a4"]].indices
-    }
+    assert sorted(keys) == sorted((rebuilt.kind_of(i), *rebuilt.key(i)) for i in range(rebuilt.size))
+    again = extra.with_name("a4-new")
+    again.mkdir()
+    (again / "a4.txt").write_text("R: Nu gaat het over vrijwilligers.", encoding="utf-8")
+    import_transcripts(project, [again / "a4.txt"], lang="nl", replace=True)
+    replaced = suggest_service.load_index(project)  # the in-memory copy follows the stored one
+    assert [replaced.key(i) for i in range(replaced.size) if replaced.key(i)[0] == "a4"] == [
+        ("a4", 3, 34),
+        ("a4", 3, 34),
+    ]
+    words = {index.vocab[c] for c in index.counts[index.rows_of(["a4"])].indices}
     assert {"wachtlijst", "jeugdzorg", "lang"} <= words
 
 

@@ -228,7 +228,7 @@ class _DocReader(dict[int, tuple[str, int]]):
         names = set(nlp.pipe_names)
         self._table = _lookup_table(nlp)
         # Where simplemma measured better than the lookup table it replaces it (coder.lemmas).
-        self._better = better_lemmatizer(nlp.lang) if self._table is not None else None
+        self._better = better_lemmatizer(str(nlp.lang)) if self._table is not None else None
         own_lemmas = self._table is not None or "lemmatizer" not in names
         own_sentences = "sentencizer" in names and not {"parser", "senter"} & names
         self.disabled = ["lemmatizer"] * (self._table is not None) + ["sentencizer"] * own_sentences

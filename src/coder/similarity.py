@@ -29,17 +29,56 @@ DEFINITION_WEIGHT = 0.5  # the definition counts half as much as the coder's own
 
 @dataclass(frozen=True)
 class PassageIndex:
-    """Term counts of every passage: ``counts[i]`` belongs to ``keys[i]``."""
+    """Term counts of every passage, one row each; passage ``i`` is ``key(i)``.
 
-    kinds: list[str]
-    keys: list[tuple[str, int, int]]
+    Keys are kept as arrays (transcript number, start, end, kind) rather than
+    Python tuples, so that loading the index and finding the passages a coding
+    covers stay vector operations over a million-word project.
+    """
+
+    transcripts: list[str]
+    tid: np.ndarray[Any, Any]  # int32 index into ``transcripts``
+    start: np.ndarray[Any, Any]  # int64
+    end: np.ndarray[Any, Any]  # int64
+    kind: np.ndarray[Any, Any]  # int8 index into KINDS
     vocab: list[str]
     counts: csr_matrix
 
     @property
     def size(self) -> int:
         """Number of passages."""
-        return len(self.keys)
+        return len(self.start)
+
+    def key(self, row: int) -> tuple[str, int, int]:
+        """(transcript, start, end) of one passage."""
+        return self.transcripts[int(self.tid[row])], int(self.start[row]), int(self.end[row])
+
+    def kind_of(self, row: int) -> str:
+        """ "sentence" or "turn"."""
+        return KINDS[int(self.kind[row])]
+
+    def rows_of(self, transcript_ids: Iterable[str]) -> np.ndarray[Any, Any]:
+        """Boolean mask of the passages of these transcripts."""
+        import numpy as np
+
+        wanted = [i for i, t in enumerate(self.transcripts) if t in set(transcript_ids)]
+        return np.isin(self.tid, np.array(wanted, dtype=np.int32))
+
+    def overlapping(
+        self, spans: Iterable[tuple[str, int, int]], kind: str | None = None
+    ) -> np.ndarray[Any, Any]:
+        """Boolean mask of the passages (of ``kind``, or any) sharing a character with any span."""
+        import numpy as np
+
+        number = {t: i for i, t in enumerate(self.transcripts)}
+        mask = np.zeros(self.size, dtype=bool)
+        for tid, start, end in spans:
+            if tid in number:
+                mask |= (self.tid == number[tid]) & (self.start < end) & (self.end > start)
+        return mask & (self.kind == KINDS.index(kind)) if kind is not None else mask
+
+
+KINDS = ("sentence", "turn")
 
 
 @dataclass(frozen=True)
@@ -63,8 +102,8 @@ def build_index(rows: Iterable[Row], vocab: Sequence[str] = ()) -> PassageIndex:
 
     columns = {word: i for i, word in enumerate(vocab)}
     words = list(vocab)
-    kinds: list[str] = []
-    keys: list[tuple[str, int, int]] = []
+    numbers: dict[str, int] = {}
+    keys: list[tuple[int, int, int, int]] = []
     indptr, indices = [0], []
     for kind, tid, start, end, lemmas in rows:
         for word in _tokens(lemmas):
@@ -73,44 +112,55 @@ def build_index(rows: Iterable[Row], vocab: Sequence[str] = ()) -> PassageIndex:
                 words.append(word)
             indices.append(columns[word])
         indptr.append(len(indices))
-        kinds.append(kind)
-        keys.append((tid, start, end))
+        keys.append((numbers.setdefault(tid, len(numbers)), start, end, KINDS.index(kind)))
     data = np.ones(len(indices), dtype=np.float32)
     counts = csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
                         shape=(len(keys), len(words)))  # fmt: skip
     counts.sum_duplicates()
-    return PassageIndex(kinds, keys, words, counts)
+    table = np.array(keys, dtype=np.int64).reshape(-1, 4)
+    return PassageIndex(list(numbers), table[:, 0].astype(np.int32), table[:, 1], table[:, 2],
+                        table[:, 3].astype(np.int8), words, counts)  # fmt: skip
 
 
 def replace_transcripts(
     index: PassageIndex, transcript_ids: Iterable[str], rows: Iterable[Row]
 ) -> PassageIndex:
     """``index`` with the passages of ``transcript_ids`` replaced by ``rows`` (incremental update)."""
+    import numpy as np
     from scipy.sparse import vstack
 
-    drop = set(transcript_ids)
-    keep = [i for i, key in enumerate(index.keys) if key[0] not in drop]
+    keep = ~index.rows_of(list(transcript_ids))
     added = build_index(rows, index.vocab)
-    width = len(added.vocab)
     kept = index.counts[keep]
-    kept.resize((len(keep), width))
-    counts = vstack([kept, added.counts], format="csr")
-    kinds = [index.kinds[i] for i in keep] + added.kinds
-    keys = [index.keys[i] for i in keep] + added.keys
-    return PassageIndex(kinds, keys, added.vocab, counts)
+    kept.resize((int(keep.sum()), len(added.vocab)))
+    names = list(index.transcripts)
+    number = {t: i for i, t in enumerate(names)}
+    for t in added.transcripts:
+        number.setdefault(t, len(names))
+        if number[t] == len(names):
+            names.append(t)
+    renumbered = np.array([number[t] for t in added.transcripts], dtype=np.int32)[added.tid]
+    return PassageIndex(
+        names,
+        np.concatenate([index.tid[keep], renumbered]).astype(np.int32),
+        np.concatenate([index.start[keep], added.start]),
+        np.concatenate([index.end[keep], added.end]),
+        np.concatenate([index.kind[keep], added.kind]).astype(np.int8),
+        added.vocab,
+        vstack([kept, added.counts], format="csr"),
+    )
 
 
 def to_bytes(index: PassageIndex) -> bytes:
-    """The index as one compressed ``.npz`` blob (no pickles)."""
+    """The index as one ``.npz`` blob (no pickles; uncompressed, so it loads fast)."""
     import numpy as np
 
     buffer = io.BytesIO()
     c = index.counts
-    np.savez_compressed(
+    np.savez(
         buffer,
-        kinds=np.array(index.kinds, dtype=str),
-        tids=np.array([k[0] for k in index.keys], dtype=str),
-        bounds=np.array([k[1:] for k in index.keys], dtype=np.int64).reshape(-1, 2),
+        transcripts=np.array(index.transcripts, dtype=str),
+        tid=index.tid, start=index.start, end=index.end, kind=index.kind,
         vocab=np.array(index.vocab, dtype=str),
         data=c.data, indices=c.indices, indptr=c.indptr, shape=np.array(c.shape),
     )  # fmt: skip
@@ -124,16 +174,15 @@ def from_bytes(blob: bytes) -> PassageIndex:
 
     z = np.load(io.BytesIO(blob), allow_pickle=False)
     counts = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
-    bounds = z["bounds"].tolist()
-    keys = [(str(t), int(b[0]), int(b[1])) for t, b in zip(z["tids"].tolist(), bounds, strict=True)]
-    return PassageIndex(z["kinds"].tolist(), keys, z["vocab"].tolist(), counts)
+    return PassageIndex(z["transcripts"].tolist(), z["tid"], z["start"], z["end"], z["kind"],
+                        z["vocab"].tolist(), counts)  # fmt: skip
 
 
 def weighted(index: PassageIndex) -> csr_matrix:
     """Rows as unit-length vectors of sublinear tf times idf (idf counted over sentences)."""
     import numpy as np
 
-    sentences = np.array([k == "sentence" for k in index.kinds], dtype=bool)
+    sentences = index.kind == KINDS.index("sentence")
     source = index.counts[sentences] if sentences.any() else index.counts
     df = np.bincount(source.indices, minlength=len(index.vocab))
     idf = np.log((source.shape[0] + 1) / (df + 1)) + 1.0
@@ -147,14 +196,18 @@ def weighted(index: PassageIndex) -> csr_matrix:
 
 
 def centroid(
-    w: csr_matrix, index: PassageIndex, positives: Sequence[int], definition: Sequence[str], stop: set[str]
+    w: csr_matrix,
+    index: PassageIndex,
+    positives: np.ndarray[Any, Any],
+    definition: Sequence[str],
+    stop: set[str],
 ) -> np.ndarray[Any, Any]:
     """The code's vector: mean of the positive rows plus the definition's lemmas, stop words out."""
     import numpy as np
 
     q = np.zeros(len(index.vocab), dtype=np.float64)
-    if positives:
-        q += np.asarray(w[list(positives)].mean(axis=0)).ravel()
+    if positives.any():
+        q += np.asarray(w[positives].mean(axis=0)).ravel()
     columns = {word: i for i, word in enumerate(index.vocab)}
     terms = [columns[t] for t in _tokens(" ".join(definition)) if t in columns]
     if terms:
@@ -186,7 +239,7 @@ def rank(
     for row in top.tolist():
         if scores[row] <= 0 or len(kept) >= limit:
             break
-        if not any(_overlap(index.keys[row], index.keys[m.row]) for m in kept):
+        if not any(_overlap(index.key(row), index.key(m.row)) for m in kept):
             kept.append(Match(row, float(scores[row]), shared_lemmas(w, index, q, row)))
     return kept
 

@@ -9,6 +9,7 @@ what it lists, in one transaction.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -114,22 +115,22 @@ def saturation_cmd(
         click.echo(f"Wrote {chart}", err=True)
 
 
-def saturation_table(report: dict[str, object]) -> Table:
+def saturation_table(report: dict[str, Any]) -> Table:
     """New and cumulative codes per transcript."""
     table = Table(title="Saturation: new codes per transcript")
     for column in ("#", "transcript", "new codes", "new subcodes", "cumulative", "codes first seen"):
         table.add_column(column, justify="left" if column in ("transcript", "codes first seen") else "right")
-    for i, row in enumerate(report["transcripts"], start=1):  # type: ignore[attr-defined]
+    for i, row in enumerate(report["transcripts"], start=1):
         table.add_row(str(i), Text(row["transcript"]), str(row["new_codes"]), str(row["new_subcodes"]),
                       str(row["cumulative"]), Text(", ".join(row["first_seen"])))  # fmt: skip
     return table
 
 
-def respondents_table(report: dict[str, object]) -> Table:
+def respondents_table(report: dict[str, Any]) -> Table:
     """Respondents (transcripts) per code, as reports quote them."""
     table = Table(title="Respondents per code")
     table.add_column("code")
     table.add_column("respondents", justify="right")
-    for row in report["codes"]:  # type: ignore[attr-defined]
+    for row in report["codes"]:
         table.add_row(Text(row["code"]), f"{row['respondents']} of {report['n_transcripts']}")
     return table

@@ -48,6 +48,13 @@ def uncoded(store: Store, passages: Sequence[Passage], code_id: str, coder: str)
     return [p for p in passages if not any(s < p[2] and p[1] < e for s, e in own.get(p[0], []))]
 
 
+def passages_to_code(
+    store: Store, hits: Sequence[SearchHit], unit: str, code_id: str, coder: str
+) -> list[Passage]:
+    """The sentences or turns of ``hits`` that ``coder`` has not yet coded with ``code_id``."""
+    return uncoded(store, extend_hits(store, hits, unit), code_id, coder)
+
+
 def apply_many(store: Store, coder: str, code_id: str, passages: Sequence[Passage]) -> list[Coding]:
     """Code every passage in one transaction, each coding logged."""
     store.get_code(code_id)
@@ -68,7 +75,7 @@ def autocode(store: Store, query: str, code_id: str, coder: str, unit: str, appl
         raise CoderError("--coder must name a coder")
     store.get_code(code_id)
     passages = extend_hits(store, search(store, query, limit=1_000_000), unit)
-    todo = uncoded(store, passages, code_id, coder)
+    todo = uncoded(store, passages, code_id, coder)  # the same as passages_to_code, counting the skipped
     if apply and todo:
         apply_many(store, coder, code_id, todo)
     texts = store.transcript_texts({p[0] for p in todo})

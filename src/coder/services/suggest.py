@@ -8,20 +8,30 @@ coder's. Nothing is coded by this module; it proposes, the coder confirms
 The passage index (:mod:`coder.similarity`) is stored in the project. It is
 built once, on the first suggestion, and kept current by
 :func:`refresh_index`, which transcript import calls inside its transaction.
+Loading and weighting a million-word index costs far more than ranking, and a
+coder asks again and again in one TUI session, so the loaded, weighted index
+is kept in memory per project until the stored one changes.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError
 from coder.storage import Store
 
 if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
     from coder.similarity import PassageIndex
 
 KINDS = ("sentence", "turn")
+_lock = threading.Lock()
+_cache: dict[Path, tuple[str, PassageIndex, csr_matrix]] = {}
 
 
 def _rows(store: Store, transcript_ids: list[str] | None = None) -> list[tuple[str, str, int, int, str]]:
@@ -41,10 +51,24 @@ def build_index(store: Store) -> PassageIndex:
 
 def load_index(store: Store) -> PassageIndex:
     """The stored passage index, built first if the project has none yet."""
-    from coder.similarity import from_bytes
+    return _weighted_index(store)[0]
 
+
+def _weighted_index(store: Store) -> tuple[PassageIndex, csr_matrix]:
+    """The index and its weighted rows, from memory while the stored index is unchanged."""
+    from coder.similarity import from_bytes, weighted
+
+    stamp = store.index_stamp("passages")
+    with _lock:
+        cached = _cache.get(store.root)
+    if cached is not None and cached[0] == stamp:
+        return cached[1], cached[2]
     blob = store.index_blob("passages")
-    return from_bytes(blob) if blob is not None else build_index(store)
+    index = from_bytes(blob) if blob is not None else build_index(store)
+    w = weighted(index)
+    with _lock:
+        _cache[store.root] = (store.index_stamp("passages") or "", index, w)
+    return index, w
 
 
 def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
@@ -56,22 +80,6 @@ def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
 
     index = replace_transcripts(from_bytes(blob), transcript_ids, _rows(store, list(transcript_ids)))
     store.save_index_blob("passages", to_bytes(index))
-
-
-def _overlapping_rows(
-    index: PassageIndex, spans: Iterable[tuple[str, int, int]], kind: str | None
-) -> list[int]:
-    """Rows of ``kind`` (any kind for None) that share a character with any span."""
-    wanted: dict[str, list[tuple[int, int]]] = {}
-    for tid, start, end in spans:
-        wanted.setdefault(tid, []).append((start, end))
-    return [
-        i
-        for i, (tid, start, end) in enumerate(index.keys)
-        if tid in wanted
-        and (kind is None or index.kinds[i] == kind)
-        and any(s < end and start < e for s, e in wanted[tid])
-    ]
 
 
 def definition_terms(store: Store, code_id: str) -> list[str]:
@@ -105,34 +113,30 @@ def suggest(
     ``evidence`` overrides the code's definition terms (the keyword baseline of
     the benchmark passes the name's lemmas; ``[]`` uses codings only).
     """
-    import numpy as np
-
-    from coder.similarity import centroid, rank, weighted
+    from coder.similarity import centroid, rank
 
     store.get_code(code_id)
     if limit < 1:
         raise CoderError("--limit must be at least 1")
-    index = load_index(store)
+    index, w = _weighted_index(store)
     own = [(c.transcript_id, c.start, c.end) for c in store.codings(coder=coder, code_ids=[code_id])]
-    w = weighted(index)
     terms = definition_terms(store, code_id) if evidence is None else list(evidence)
-    q = centroid(w, index, _overlapping_rows(index, own, "sentence"), terms, stop_lemmas(store))
+    q = centroid(w, index, index.overlapping(own, "sentence"), terms, stop_lemmas(store))
     excluded = _excluded(index, own, store.dismissed_suggestions(coder, code_id), units, transcripts)
-    matches = rank(w, index, q, np.asarray(excluded), limit)
     return {
         "code": code_id,
         "coder": coder,
         "evidence": {"codings": len(own), "definition_terms": terms},
         "suggestions": [
             {
-                "transcript": index.keys[m.row][0],
-                "start": index.keys[m.row][1],
-                "end": index.keys[m.row][2],
-                "unit": index.kinds[m.row],
+                "transcript": index.key(m.row)[0],
+                "start": index.key(m.row)[1],
+                "end": index.key(m.row)[2],
+                "unit": index.kind_of(m.row),
                 "score": round(m.score, 4),
                 "shared_lemmas": m.shared,
             }
-            for m in matches
+            for m in rank(w, index, q, excluded, limit)
         ],
     }
 
@@ -143,15 +147,16 @@ def _excluded(
     dismissed: set[tuple[str, int, int]],
     units: Sequence[str],
     transcripts: Iterable[str] | None,
-) -> list[bool]:
+) -> np.ndarray[Any, Any]:
     """Rows never proposed: already coded by this coder, dismissed, of another unit or transcript."""
-    scope = set(transcripts) if transcripts is not None else None
-    out = [
-        kind not in units or key in dismissed or (scope is not None and key[0] not in scope)
-        for kind, key in zip(index.kinds, index.keys, strict=True)
-    ]
-    for row in _overlapping_rows(index, own, None):
-        out[row] = True
+    import numpy as np
+
+    out = index.overlapping(own)
+    out |= ~np.isin(index.kind, [KINDS.index(u) for u in units if u in KINDS])
+    if transcripts is not None:
+        out |= ~index.rows_of(list(transcripts))
+    for tid, start, end in dismissed:
+        out |= index.overlapping([(tid, start, end)]) & (index.start == start) & (index.end == end)
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coder.storage._base import StoreBase, now
+from coder.storage._base import StoreBase, new_guid, now
 
 
 class AssistQueries(StoreBase):
@@ -26,7 +26,9 @@ class AssistQueries(StoreBase):
 
     def save_index_blob(self, kind: str, data: bytes) -> None:
         """Store (replace) the similarity index of one segment kind."""
-        self.db.table("suggest_index").upsert({"kind": kind, "data": data, "updated_at": now()}, pk="kind")
+        # The stamp must change on every write (the in-memory cache is keyed on it): time plus a GUID.
+        stamp = f"{now()} {new_guid()}"
+        self.db.table("suggest_index").upsert({"kind": kind, "data": data, "updated_at": stamp}, pk="kind")
 
     def dismiss_suggestion(self, coder: str, code_id: str, transcript_id: str, start: int, end: int) -> None:
         """Remember that ``coder`` turned down this passage for ``code_id``."""
@@ -39,3 +41,8 @@ class AssistQueries(StoreBase):
         """(transcript, start, end) of the passages ``coder`` dismissed for ``code_id``."""
         sql = "select transcript_id, start, end from suggestion_dismissals where coder = ? and code_id = ?"
         return {(r[0], r[1], r[2]) for r in self.db.execute(sql, [coder, code_id])}
+
+    def index_stamp(self, kind: str) -> str | None:
+        """When the similarity index of ``kind`` was last written (None: never built)."""
+        row = self.db.execute("select updated_at from suggest_index where kind = ?", [kind]).fetchone()
+        return str(row[0]) if row else None
