@@ -154,6 +154,19 @@ def test_the_index_is_stored_and_updated_on_import(project: Store, tmp_path: Pat
     assert {"wachtlijst", "jeugdzorg", "lang"} <= words
 
 
+def test_an_unreadable_or_former_index_is_rebuilt(project: Store, tmp_path: Path) -> None:
+    project.save_index_blob("passages", b"not an index")
+    assert suggest_service.load_index(project).size > 0
+    from coder.similarity import from_bytes
+
+    assert from_bytes(project.index_blob("passages") or b"").size > 0
+    project.save_index_blob("passages", b"still not one")
+    extra = tmp_path / "a5.txt"
+    extra.write_text("R: Weer een wachtlijst.", encoding="utf-8")
+    import_transcripts(project, [extra], lang="nl")  # the update on import rebuilds it too
+    assert "a5" in from_bytes(project.index_blob("passages") or b"").transcripts
+
+
 def test_suggest_cli_json_follows_the_contract(project: Store) -> None:
     apply_code(
         project,

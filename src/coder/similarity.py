@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 Row = tuple[str, str, int, int, str]  # kind, transcript, start, end, lemmas
-DEFINITION_WEIGHT = 0.5  # the definition counts half as much as the coder's own codings
+DEFINITION_WEIGHT = 0.5
+FORMAT_VERSION = 2  # of the stored blob; another version is rebuilt, never misread  # the definition counts half as much as the coder's own codings
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def to_bytes(index: PassageIndex) -> bytes:
     c = index.counts
     np.savez(
         buffer,
+        version=np.array(FORMAT_VERSION),
         transcripts=np.array(index.transcripts, dtype=str),
         tid=index.tid, start=index.start, end=index.end, kind=index.kind,
         vocab=np.array(index.vocab, dtype=str),
@@ -168,11 +170,16 @@ def to_bytes(index: PassageIndex) -> bytes:
 
 
 def from_bytes(blob: bytes) -> PassageIndex:
-    """An index read back from :func:`to_bytes`."""
+    """An index read back from :func:`to_bytes`; ValueError if it is damaged or of another format."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    z = np.load(io.BytesIO(blob), allow_pickle=False)
+    try:
+        z = np.load(io.BytesIO(blob), allow_pickle=False)
+        if "version" not in z.files or int(z["version"]) != FORMAT_VERSION:
+            raise ValueError("the stored passage index has another format")
+    except (OSError, EOFError, KeyError) as exc:  # what numpy raises for a damaged archive
+        raise ValueError(f"the stored passage index cannot be read ({exc})") from exc
     counts = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
     return PassageIndex(z["transcripts"].tolist(), z["tid"], z["start"], z["end"], z["kind"],
                         z["vocab"].tolist(), counts)  # fmt: skip

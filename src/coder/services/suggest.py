@@ -56,29 +56,44 @@ def load_index(store: Store) -> PassageIndex:
 
 def _weighted_index(store: Store) -> tuple[PassageIndex, csr_matrix]:
     """The index and its weighted rows, from memory while the stored index is unchanged."""
-    from coder.similarity import from_bytes, weighted
+    from coder.similarity import weighted
 
     stamp = store.index_stamp("passages")
     with _lock:
         cached = _cache.get(store.root)
     if cached is not None and cached[0] == stamp:
         return cached[1], cached[2]
-    blob = store.index_blob("passages")
-    index = from_bytes(blob) if blob is not None else build_index(store)
+    index = _stored(store) or build_index(store)
     w = weighted(index)
     with _lock:
         _cache[store.root] = (store.index_stamp("passages") or "", index, w)
     return index, w
 
 
+def _stored(store: Store) -> PassageIndex | None:
+    """The stored index, or None when there is none or it is of a former format (then it is rebuilt)."""
+    from coder.similarity import from_bytes
+
+    blob = store.index_blob("passages")
+    if blob is None:
+        return None
+    try:
+        return from_bytes(blob)
+    except ValueError:
+        return None
+
+
 def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
     """Update the stored index for added or replaced transcripts (no-op if none is built yet)."""
-    blob = store.index_blob("passages") if transcript_ids else None
-    if blob is None:
+    if not transcript_ids or store.index_blob("passages") is None:
         return
-    from coder.similarity import from_bytes, replace_transcripts, to_bytes
+    from coder.similarity import replace_transcripts, to_bytes
 
-    index = replace_transcripts(from_bytes(blob), transcript_ids, _rows(store, list(transcript_ids)))
+    index = _stored(store)
+    if index is None:
+        build_index(store)
+        return
+    index = replace_transcripts(index, transcript_ids, _rows(store, list(transcript_ids)))
     store.save_index_blob("passages", to_bytes(index))
 
 

@@ -84,7 +84,9 @@ class CodingScreen(AssistActions):
         Binding("M", "transcript_memo", "transcript memo", show=False, tooltip="memo on the transcript"),
         Binding("asterisk", "key_quote", "key", key_display="*", tooltip="mark a coding as key quote"),
         Binding("n", "new_code", "new", tooltip="new code of your own"),
-        Binding("s", "similar", "similar", tooltip="similar passages for a code here (more like this)"),
+        Binding(
+            "s", "similar", "similar", show=False, tooltip="similar passages for a code here (more like this)"
+        ),
         Binding(
             "slash", "search(False)", "search", key_display="/", show=False, tooltip="search this transcript"
         ),
