@@ -9,12 +9,11 @@ failed export leaves no half-written file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from coder.errors import CoderError
+from coder.exporters.atomic import replacing
 
 FORMATS = (".svg", ".png")
 
@@ -46,11 +45,5 @@ def saturation_chart(report: dict[str, Any], path: Path) -> None:
 
 def _save(figure: Any, path: Path, suffix: str) -> None:
     """Save through a temporary file in the same folder, then rename."""
-    handle, temp = tempfile.mkstemp(suffix=suffix, dir=path.parent or Path("."))
-    os.close(handle)
-    try:
+    with replacing(path) as temp:
         figure.savefig(temp, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

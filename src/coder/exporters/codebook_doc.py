@@ -8,12 +8,12 @@ report's own outline and table of contents.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+
+from coder.exporters.atomic import replacing
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,5 @@ WRITERS: dict[str, Callable[[str, list[CodebookEntry], Path], None]] = {
 
 def write_codebook(title: str, entries: list[CodebookEntry], fmt: str, out: Path) -> None:
     """Write the appendix in ``fmt`` to ``out`` through a temporary file, then rename."""
-    handle, temp = tempfile.mkstemp(suffix=out.suffix, dir=out.parent or Path("."))
-    os.close(handle)
-    try:
-        WRITERS[fmt](title, entries, Path(temp))
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with replacing(out) as temp:
+        WRITERS[fmt](title, entries, temp)

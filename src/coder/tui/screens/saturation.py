@@ -1,9 +1,10 @@
 """The saturation screen: new codes per transcript, cumulative, and respondents per code.
 
 Shows this coder's own codings only (blind like the coding screen): a table of
-the transcripts in coding order with the codes each brought first, a
-sparkline of new codes per transcript (a flattening line is the saturation a
-methods section argues), and how many respondents mention each code. The
+the transcripts in coding order with the codes each brought first, a chart
+(textual-plotext) of new codes per transcript as bars with the cumulative
+count as a line (a flattening line is the saturation a methods section
+argues), and how many respondents mention each code. The
 report is a small query on the main thread, read again with ``r``.
 
 | Key | Action |
@@ -22,7 +23,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline
+from textual.widgets import DataTable, Footer, Label
+from textual_plotext import PlotextPlot
 
 from coder.errors import CoderError
 from coder.services.saturation import saturation
@@ -45,7 +47,7 @@ class SaturationScreen(Screen[None]):
     SaturationScreen {
         layout: vertical;
         & #saturation-caption { margin: 0 1; }
-        & #saturation-spark { height: 4; margin: 0 1; }
+        & #saturation-chart { height: 12; margin: 0 1; }
         & #saturation-tables { height: 1fr; }
         & DataTable { width: 1fr; }
     }
@@ -60,7 +62,7 @@ class SaturationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar(f"coder · {self.ctx.study} · saturation · coder {self.ctx.coder}")
         yield Label("", id="saturation-caption")
-        yield Sparkline([], id="saturation-spark")
+        yield PlotextPlot(id="saturation-chart")
         with Horizontal(id="saturation-tables"):
             yield DataTable(id="saturation-table", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="respondents-table", cursor_type="row", zebra_stripes=True)
@@ -76,10 +78,10 @@ class SaturationScreen(Screen[None]):
         except CoderError:  # this coder has coded nothing yet; never fall back to others' codings
             self.report = {"transcripts": [], "codes": [], "n_transcripts": 0}
         rows = self.report["transcripts"]
-        self.query_one(Sparkline).data = [r["new_codes"] + r["new_subcodes"] for r in rows] or [0]
+        self._chart(rows)
         last = rows[-1]["cumulative"] if rows else 0
         self.query_one("#saturation-caption", Label).update(
-            f"New codes per transcript in {self.order} order (sparkline) · {last} codes in all"
+            f"New codes per transcript in {self.order} order (bars) and all codes so far (line) · {last} in all"
         )
         table = self.query_one("#saturation-table", DataTable)
         table.clear(columns=True)
@@ -92,6 +94,17 @@ class SaturationScreen(Screen[None]):
         people.add_columns("code", "respondents")
         for c in self.report["codes"]:
             people.add_row(Text(c["name"]), f"{c['respondents']} of {self.report['n_transcripts']}")
+
+    def _chart(self, rows: list[dict[str, Any]]) -> None:
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        if rows:
+            x: list[float] = [float(i) for i in range(1, len(rows) + 1)]
+            plt.bar(x, [r["new_codes"] + r["new_subcodes"] for r in rows], label="new")
+            plt.plot(x, [r["cumulative"] for r in rows], label="cumulative", marker="braille")
+            plt.xticks(x, [r["transcript"] for r in rows])
+        plot.refresh()
 
     def action_order(self) -> None:
         """Switch between coding order and interview order."""
