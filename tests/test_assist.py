@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from coder.errors import CoderError
+from coder.model import Transcript, Turn
+from coder.segmentation import segment
 from coder.services import autocode as autocode_service
 from coder.services import saturation as saturation_service
 from coder.services import suggest as suggest_service
@@ -152,6 +154,24 @@ def test_the_index_is_stored_and_updated_on_import(project: Store, tmp_path: Pat
     ]
     words = {index.vocab[c] for c in index.counts[index.rows_of(["a4"])].indices}
     assert {"wachtlijst", "jeugdzorg", "lang"} <= words
+
+
+def test_transcripts_added_behind_the_index_s_back_are_indexed(project: Store) -> None:
+    suggest_service.load_index(project)
+    text = "R: Een nieuwe wachtlijst voor de jeugdzorg."
+    segments = segment([(text, [Turn(3, len(text), "R", {})])], "nl")[0]
+    project.add_transcript(Transcript("b1", "g-b1", text, "nl", {}, "b1.txt", "x", ""), segments)
+    index = suggest_service.load_index(project)  # no refresh_index call was made
+    assert "b1" in index.versions and index.rows_of(["b1"]).sum() == 2
+    apply_code(
+        project,
+        "anna",
+        "a1",
+        *span(project, "a1", "De wachtlijst voor de jeugdzorg is enorm lang."),
+        "beperkingen",
+    )
+    found = suggest_service.suggest(project, "beperkingen", "anna", units=("sentence",))["suggestions"]
+    assert found[0]["transcript"] == "b1"
 
 
 def test_an_unreadable_or_former_index_is_rebuilt(project: Store, tmp_path: Path) -> None:

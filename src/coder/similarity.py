@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 Row = tuple[str, str, int, int, str]  # kind, transcript, start, end, lemmas
 DEFINITION_WEIGHT = 0.5
-FORMAT_VERSION = 2  # of the stored blob; another version is rebuilt, never misread  # the definition counts half as much as the coder's own codings
+FORMAT_VERSION = 3  # of the stored blob; another version is rebuilt, never misread  # the definition counts half as much as the coder's own codings
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class PassageIndex:
     kind: np.ndarray[Any, Any]  # int8 index into KINDS
     vocab: list[str]
     counts: csr_matrix
+    versions: dict[str, int] = field(default_factory=dict)  # text version of each transcript indexed
 
     @property
     def size(self) -> int:
@@ -130,7 +131,8 @@ def replace_transcripts(
     import numpy as np
     from scipy.sparse import vstack
 
-    keep = ~index.rows_of(list(transcript_ids))
+    ids = list(transcript_ids)
+    keep = ~index.rows_of(ids)
     added = build_index(rows, index.vocab)
     kept = index.counts[keep]
     kept.resize((int(keep.sum()), len(added.vocab)))
@@ -149,6 +151,7 @@ def replace_transcripts(
         np.concatenate([index.kind[keep], added.kind]).astype(np.int8),
         added.vocab,
         vstack([kept, added.counts], format="csr"),
+        {t: v for t, v in index.versions.items() if t not in set(ids)},
     )
 
 
@@ -164,6 +167,8 @@ def to_bytes(index: PassageIndex) -> bytes:
         transcripts=np.array(index.transcripts, dtype=str),
         tid=index.tid, start=index.start, end=index.end, kind=index.kind,
         vocab=np.array(index.vocab, dtype=str),
+        versioned=np.array(list(index.versions), dtype=str),
+        versions=np.array(list(index.versions.values()), dtype=np.int64),
         data=c.data, indices=c.indices, indptr=c.indptr, shape=np.array(c.shape),
     )  # fmt: skip
     return buffer.getvalue()
@@ -181,8 +186,20 @@ def from_bytes(blob: bytes) -> PassageIndex:
     except (OSError, EOFError, KeyError) as exc:  # what numpy raises for a damaged archive
         raise ValueError(f"the stored passage index cannot be read ({exc})") from exc
     counts = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+    versions = dict(zip(z["versioned"].tolist(), z["versions"].tolist(), strict=True))
     return PassageIndex(z["transcripts"].tolist(), z["tid"], z["start"], z["end"], z["kind"],
-                        z["vocab"].tolist(), counts)  # fmt: skip
+                        z["vocab"].tolist(), counts, versions)  # fmt: skip
+
+
+def with_versions(index: PassageIndex, versions: dict[str, int]) -> PassageIndex:
+    """``index`` recording that it holds these text versions of these transcripts."""
+    return replace(index, versions={**index.versions, **versions})
+
+
+def stale_transcripts(index: PassageIndex, versions: dict[str, int]) -> list[str]:
+    """Transcripts whose indexed text is not the stored one: new, replaced or deleted since."""
+    changed = {t for t, v in versions.items() if index.versions.get(t) != v}
+    return sorted(changed | (set(index.versions) - set(versions)))
 
 
 def weighted(index: PassageIndex) -> csr_matrix:

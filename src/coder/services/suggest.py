@@ -41,9 +41,9 @@ def _rows(store: Store, transcript_ids: list[str] | None = None) -> list[tuple[s
 def build_index(store: Store) -> PassageIndex:
     """Build the passage index from every stored segment and save it (one transaction)."""
     from coder.similarity import build_index as build
-    from coder.similarity import to_bytes
+    from coder.similarity import to_bytes, with_versions
 
-    index = build(_rows(store))
+    index = with_versions(build(_rows(store)), store.transcript_versions())
     with store.transaction():
         store.save_index_blob("passages", to_bytes(index))
     return index
@@ -55,15 +55,26 @@ def load_index(store: Store) -> PassageIndex:
 
 
 def _weighted_index(store: Store) -> tuple[PassageIndex, csr_matrix]:
-    """The index and its weighted rows, from memory while the stored index is unchanged."""
-    from coder.similarity import weighted
+    """The current index and its weighted rows, from memory while nothing has changed.
 
-    stamp = store.index_stamp("passages")
+    Transcripts added, replaced or deleted by any path that did not update
+    the index (an exchange import, say) are found by their text versions and
+    re-indexed here, so suggestions never come from a stale index.
+    """
+    from coder.similarity import stale_transcripts, to_bytes, weighted
+
+    versions = store.transcript_versions()
     with _lock:
         cached = _cache.get(store.root)
-    if cached is not None and cached[0] == stamp:
+    fresh = cached is not None and cached[0] == store.index_stamp("passages")
+    if cached is not None and fresh and not stale_transcripts(cached[1], versions):
         return cached[1], cached[2]
     index = _stored(store) or build_index(store)
+    stale = stale_transcripts(index, versions)
+    if stale:
+        index = _updated(store, index, stale)
+        with store.transaction():
+            store.save_index_blob("passages", to_bytes(index))
     w = weighted(index)
     with _lock:
         _cache[store.root] = (store.index_stamp("passages") or "", index, w)
@@ -83,18 +94,27 @@ def _stored(store: Store) -> PassageIndex | None:
         return None
 
 
+def _updated(store: Store, index: PassageIndex, transcript_ids: Sequence[str]) -> PassageIndex:
+    """``index`` with these transcripts' passages read again (none for a deleted transcript)."""
+    from coder.similarity import replace_transcripts, with_versions
+
+    versions = store.transcript_versions()
+    present = [t for t in transcript_ids if t in versions]
+    rows = _rows(store, present) if present else []
+    return with_versions(replace_transcripts(index, transcript_ids, rows), {t: versions[t] for t in present})
+
+
 def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
     """Update the stored index for added or replaced transcripts (no-op if none is built yet)."""
     if not transcript_ids or store.index_blob("passages") is None:
         return
-    from coder.similarity import replace_transcripts, to_bytes
+    from coder.similarity import to_bytes
 
     index = _stored(store)
     if index is None:
         build_index(store)
-        return
-    index = replace_transcripts(index, transcript_ids, _rows(store, list(transcript_ids)))
-    store.save_index_blob("passages", to_bytes(index))
+    else:
+        store.save_index_blob("passages", to_bytes(_updated(store, index, transcript_ids)))
 
 
 def definition_terms(store: Store, code_id: str) -> list[str]:
