@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import coder
 from coder.errors import CoderError
 from coder.model import Transcript, Turn
 from coder.segmentation import segment
@@ -185,6 +189,19 @@ def test_an_unreadable_or_former_index_is_rebuilt(project: Store, tmp_path: Path
     extra.write_text("R: Weer een wachtlijst.", encoding="utf-8")
     import_transcripts(project, [extra], lang="nl")  # the update on import rebuilds it too
     assert "a5" in from_bytes(project.index_blob("passages") or b"").transcripts
+
+
+def test_a_suggestion_from_a_built_index_loads_no_spacy(project: Store) -> None:
+    suggest_service.load_index(project)
+    script = (
+        "import sys; from pathlib import Path; from coder.storage import open_store; "
+        "from coder.services.suggest import suggest; "
+        f"s = open_store(Path({str(project.root)!r})); suggest(s, 'beperkingen', 'anna'); "
+        "print('spacy' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(coder.__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_suggest_cli_json_follows_the_contract(project: Store) -> None:

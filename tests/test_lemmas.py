@@ -46,3 +46,10 @@ def test_segmentation_and_search_use_the_better_lemmas() -> None:
         "de kind gaan naar school",
     ]
     assert lemmatize_query("Mensen weet", "nl") == ["mens", "weten"]
+
+
+def test_text_lemmas_holds_words_and_their_lemmas_without_spacy() -> None:
+    from coder.lemmas import text_lemmas
+
+    found = text_lemmas("Mensen weten het; children went", ["nl", "en"])
+    assert {"mensen", "mens", "weten", "children", "child", "went", "go"} <= found

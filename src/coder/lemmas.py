@@ -12,8 +12,11 @@ so it runs offline and needs no model download.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+_WORD = re.compile(r"\w+(?:[-']\w+)*")
 
 # Languages where simplemma measured better than spaCy's lookup table.
 SIMPLEMMA_LANGUAGES = frozenset({"nl"})
@@ -40,3 +43,20 @@ def accuracy(pairs: Iterable[tuple[str, str]], lemmatize: Callable[[str], str]) 
     if not rows:
         return None
     return sum(lemmatize(form) == lemma for form, lemma in rows) / len(rows)
+
+
+def text_lemmas(text: str, languages: Iterable[str]) -> set[str]:
+    """Each lower-case word of ``text`` and its simplemma lemma in each language, without spaCy.
+
+    For matching a code's definition against stored lemmas cheaply: Dutch
+    lemmas are stored from simplemma, so they match exactly; for English the
+    word itself or simplemma's lemma usually equals spaCy's lookup lemma, and
+    a form that matches nothing is simply not evidence.
+    """
+    import simplemma
+
+    words = {w.lower() for w in _WORD.findall(text)}
+    found = set(words)
+    for lang in languages:
+        found |= {str(simplemma.lemmatize(w, lang=lang)).lower() for w in words}
+    return found

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 Row = tuple[str, str, int, int, str]  # kind, transcript, start, end, lemmas
 DEFINITION_WEIGHT = 0.5
-FORMAT_VERSION = 3  # of the stored blob; another version is rebuilt, never misread  # the definition counts half as much as the coder's own codings
+FORMAT_VERSION = 4  # of the stored blob; another version is rebuilt, never misread  # the definition counts half as much as the coder's own codings
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class PassageIndex:
     vocab: list[str]
     counts: csr_matrix
     versions: dict[str, int] = field(default_factory=dict)  # text version of each transcript indexed
+    stop: list[str] = field(default_factory=list)  # stop words and their lemmas: never evidence
 
     @property
     def size(self) -> int:
@@ -152,6 +153,7 @@ def replace_transcripts(
         added.vocab,
         vstack([kept, added.counts], format="csr"),
         {t: v for t, v in index.versions.items() if t not in set(ids)},
+        index.stop,
     )
 
 
@@ -169,6 +171,7 @@ def to_bytes(index: PassageIndex) -> bytes:
         vocab=np.array(index.vocab, dtype=str),
         versioned=np.array(list(index.versions), dtype=str),
         versions=np.array(list(index.versions.values()), dtype=np.int64),
+        stop=np.array(index.stop, dtype=str),
         data=c.data, indices=c.indices, indptr=c.indptr, shape=np.array(c.shape),
     )  # fmt: skip
     return buffer.getvalue()
@@ -188,12 +191,12 @@ def from_bytes(blob: bytes) -> PassageIndex:
     counts = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
     versions = dict(zip(z["versioned"].tolist(), z["versions"].tolist(), strict=True))
     return PassageIndex(z["transcripts"].tolist(), z["tid"], z["start"], z["end"], z["kind"],
-                        z["vocab"].tolist(), counts, versions)  # fmt: skip
+                        z["vocab"].tolist(), counts, versions, z["stop"].tolist())  # fmt: skip
 
 
-def with_versions(index: PassageIndex, versions: dict[str, int]) -> PassageIndex:
-    """``index`` recording that it holds these text versions of these transcripts."""
-    return replace(index, versions={**index.versions, **versions})
+def with_versions(index: PassageIndex, versions: dict[str, int], stop: Iterable[str] = ()) -> PassageIndex:
+    """``index`` recording the text versions it holds and the stop words of its languages."""
+    return replace(index, versions={**index.versions, **versions}, stop=sorted(set(index.stop) | set(stop)))
 
 
 def stale_transcripts(index: PassageIndex, versions: dict[str, int]) -> list[str]:

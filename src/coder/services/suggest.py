@@ -43,7 +43,7 @@ def build_index(store: Store) -> PassageIndex:
     from coder.similarity import build_index as build
     from coder.similarity import to_bytes, with_versions
 
-    index = with_versions(build(_rows(store)), store.transcript_versions())
+    index = with_versions(build(_rows(store)), store.transcript_versions(), stop_lemmas(store))
     with store.transaction():
         store.save_index_blob("passages", to_bytes(index))
     return index
@@ -101,7 +101,8 @@ def _updated(store: Store, index: PassageIndex, transcript_ids: Sequence[str]) -
     versions = store.transcript_versions()
     present = [t for t in transcript_ids if t in versions]
     rows = _rows(store, present) if present else []
-    return with_versions(replace_transcripts(index, transcript_ids, rows), {t: versions[t] for t in present})
+    updated = replace_transcripts(index, transcript_ids, rows)
+    return with_versions(updated, {t: versions[t] for t in present}, stop_lemmas(store))
 
 
 def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
@@ -118,17 +119,24 @@ def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
 
 
 def definition_terms(store: Store, code_id: str) -> list[str]:
-    """Lemmas of the code's name, description and keywords, in each language of the project."""
-    from coder.segmentation import lemmatize_query
+    """Words and lemmas of the code's name, description and keywords (matched against the index).
+
+    Lemmatized with simplemma rather than spaCy, so a suggestion does not pay
+    for loading a spaCy pipeline (seconds) to read one definition.
+    """
+    from coder.lemmas import text_lemmas
 
     code = store.get_code(code_id)
     words = " ".join((code.name, code.description, *code.keywords))
-    langs = sorted(set(store.transcript_languages().values())) or ["nl"]
-    return sorted({t for lang in langs for t in lemmatize_query(words, lang)})
+    return sorted(text_lemmas(words, sorted(set(store.transcript_languages().values())) or ["nl"]))
 
 
 def stop_lemmas(store: Store) -> set[str]:
-    """Stop words (and their lemmas) of the project's languages: never evidence."""
+    """Stop words (and their lemmas) of the project's languages: never evidence.
+
+    Read from spaCy when the index is built or updated (import has spaCy
+    loaded anyway) and kept in the index, so suggestions need no spaCy.
+    """
     from coder.segmentation import stop_lemmas as stops
 
     return set().union(*(stops(lang) for lang in set(store.transcript_languages().values()) or {"nl"}))
@@ -156,7 +164,7 @@ def suggest(
     index, w = _weighted_index(store)
     own = [(c.transcript_id, c.start, c.end) for c in store.codings(coder=coder, code_ids=[code_id])]
     terms = definition_terms(store, code_id) if evidence is None else list(evidence)
-    q = centroid(w, index, index.overlapping(own, "sentence"), terms, stop_lemmas(store))
+    q = centroid(w, index, index.overlapping(own, "sentence"), terms, set(index.stop))
     excluded = _excluded(index, own, store.dismissed_suggestions(coder, code_id), units, transcripts)
     return {
         "code": code_id,
