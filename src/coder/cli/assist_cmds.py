@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coder.cli import cli, out_console, print_json, project
-from coder.cli.common import JSON
+from coder.cli.common import JSON, warn
 
 
 @cli.command("suggest")
@@ -45,6 +45,9 @@ def suggest_cmd(ctx: click.Context, code_id: str, coder: str, limit: int, unit: 
     result = suggest(store, code_id, coder, limit, KINDS if unit == "any" else (unit,))
     if as_json:
         print_json(result)
+        return
+    if not result["suggestions"]:
+        warn("nothing similar found: code a few passages with this code first, or give it a definition")
         return
     texts = store.transcript_texts({s["transcript"] for s in result["suggestions"]})
     table = Table(title=f"More like '{code_id}' for {coder} ({result['evidence']['codings']} codings)")
