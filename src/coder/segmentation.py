@@ -23,7 +23,8 @@ read.
 
 Lemmas are lower-case, punctuation and whitespace left out, space-joined — the
 form lemma-aware search matches. Lookup tables are keyed on lower-case forms,
-so the lower-case form is what is looked up ("Ging" → "gaan").
+so the lower-case form is what is looked up ("Ging" → "gaan"). For Dutch,
+simplemma replaces the table ("mensen" → "mens"; :mod:`coder.lemmas` says why).
 
 Dutch abbreviations: spaCy's Dutch tokenizer lists some 1,500 forms with a
 trailing period as abbreviations, among them ordinary words ("al.", "dat.",
@@ -39,6 +40,7 @@ missing from spaCy ("incl.", "mw.") are added.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -46,6 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError
+from coder.lemmas import better_lemmatizer
 from coder.model import Segment, Turn
 
 if TYPE_CHECKING:
@@ -162,6 +165,7 @@ def fix_dutch_abbreviations(nlp: Language) -> None:
     tokenizer.rules = kept
 
 
+@functools.cache
 def _load_dutch_table() -> Any:
     """The Dutch lookup table, for a pipeline whose lemmatizer has none."""
     from spacy.lookups import load_lookups
@@ -226,6 +230,8 @@ class _DocReader(dict[int, tuple[str, int]]):
         self._is_punct, self._is_space = getters[IS_PUNCT], getters[IS_SPACE]
         names = set(nlp.pipe_names)
         self._table = _lookup_table(nlp)
+        # Where simplemma measured better than the lookup table it replaces it (coder.lemmas).
+        self._better = better_lemmatizer(str(nlp.lang)) if self._table is not None else None
         own_lemmas = self._table is not None or "lemmatizer" not in names
         own_sentences = "sentencizer" in names and not {"parser", "senter"} & names
         self.disabled = ["lemmatizer"] * (self._table is not None) + ["sentencizer"] * own_sentences
@@ -245,6 +251,8 @@ class _DocReader(dict[int, tuple[str, int]]):
             value = ("", _PUNCT)
         elif self._is_space(text):
             value = ("", _WORD)  # not punctuation: it may start a sentence, as in spaCy
+        elif self._better is not None:
+            value = (self._better(text.lower()), _WORD)
         else:
             value = (str(self._table.get(text, text) if self._table is not None else text).lower(), _WORD)
         self[key] = value
@@ -462,6 +470,22 @@ def _segments(turns: list[Turn], found: list[list[tuple[int, int, str]]]) -> lis
             )
             sentence_index += 1
     return segments
+
+
+def table_lemma(word: str, lang: str) -> str:
+    """The lemma spaCy's lookup table gives a lower-case ``word`` (the word itself if none)."""
+    table = _lookup_table(make_pipeline(lang)) if lang != "nl" else _load_dutch_table()
+    return str(table.get(word, word)).lower() if table is not None else word
+
+
+@functools.cache
+def stop_lemmas(lang: str) -> frozenset[str]:
+    """The language's stop words and their lemmas, as segmentation stores them."""
+    nlp = make_pipeline(lang)
+    words = {w.lower() for w in nlp.Defaults.stop_words}
+    reader = _reader_for(nlp)
+    lemmas = {reader[nlp.vocab.strings.add(w)][0] for w in words}
+    return frozenset(words | lemmas) - {""}
 
 
 def lemmatize_query(query: str, lang: str, model: str | None = None) -> list[str]:

@@ -44,3 +44,16 @@ def test_code_picker(store: Store, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), press=["enter", "c", *"gen"], run_before=settle)
+
+
+def test_similar_passages(store: Store, snap_compare: Any) -> None:
+    """The "more like this" dialog over a coded sentence: passages with the lemmas they share."""
+    app = make_app(store, "anna", clock=fixed_clock, cursor_blink=False)
+
+    async def code_then_ask(pilot: Pilot[None]) -> None:
+        # run_before runs ahead of any `press`, so the keys go here, then the ranking worker is awaited
+        await pilot.press("enter", "home", "j", "j", "c", *"netwerk", "enter", "s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=code_then_ask)

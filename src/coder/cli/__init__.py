@@ -264,6 +264,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "coder.cli.analysis:agreement",
         "Inter-coder agreement per code and overall (percent, kappa, alpha, AC1 ...).",
     ),
+    "autocode": (
+        "coder.cli.assist_cmds:autocode_cmd",
+        "Apply a code to every search hit, extended to its sentence or turn (one transaction).",
+    ),
     "backup": (
         "coder.cli.integrity_cmds:backup",
         "Copy coder.db consistently (SQLite online backup), safe while others write.",
@@ -327,6 +331,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "coder.cli.reconcile_cmds:review",
         "Review the disagreements of a consensus layer, one decision at a time.",
     ),
+    "saturation": (
+        "coder.cli.assist_cmds:saturation_cmd",
+        "New codes per transcript, cumulative, and how many respondents mention each code.",
+    ),
     "snapshot": (
         "coder.cli.exchange_cmds:snapshot_cmd",
         "Write the project as sorted, stable text files (for git, review and archives).",
@@ -334,6 +342,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": (
         "coder.cli.exchange_cmds:sync_cmd",
         "Share the project through git: snapshot, commit, pull and merge, push.",
+    ),
+    "suggest": (
+        "coder.cli.assist_cmds:suggest_cmd",
+        "List passages not yet coded with CODE by this coder, most similar to their codings first.",
     ),
     "survey": (
         "coder.cli.survey_cmds:survey",

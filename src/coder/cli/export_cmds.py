@@ -336,3 +336,23 @@ def config(ctx: click.Context, key: str | None, value: str | None, remove: bool,
         store.set_setting(key, value)
         store.log("lead", "config.set", key, after=value)
     click.echo(f"{key} = {value}")
+
+
+@export.command("codebook")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "docx", "html"]), help="Default: from -o's extension."
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@click.pass_context
+def export_codebook_cmd(ctx: click.Context, fmt: str | None, output: Path) -> None:
+    """Write the codebook appendix: tree, definitions, notes, example quotes, counts, merges.
+
+    Example: coder export codebook --format docx -o appendix-codebook.docx
+    """
+    from coder.services.codebook_doc import FORMATS, export_codebook
+
+    chosen = exports.format_from(output, fmt, FORMATS)
+    n = export_codebook(project(ctx).store, chosen, output)
+    click.echo(f"Wrote {n} codes to {output}", err=True)

@@ -39,6 +39,7 @@ from coder.qdpx import norm_guid
 from coder.services.merge_codings import plan_codings
 from coder.services.merge_plan import Incoming, MergeReport, Mode, Plan
 from coder.services.merge_rules import join_memos, merge_records, retired_codes
+from coder.services.suggest import refresh_index
 from coder.storage import Store
 from coder.storage.rows import delete_codings_by_guid, insert_codes, insert_memos, update_codings_by_guid
 from coder.storage.rows import update_memo_texts as _update_memo_texts
@@ -285,6 +286,7 @@ def _write(store: Store, plan: Plan, segments: list[list[Segment]], keep_positio
     """Everything planned, in bulk statements (the caller holds the transaction)."""
     for (transcript, _), segs in zip(plan.transcripts, segments, strict=True):
         store.add_transcript(transcript, segs)
+    refresh_index(store, [transcript.id for transcript, _ in plan.transcripts])
     for coder in plan.coders:
         store.add_coder(coder["name"], coder["guid"] or new_guid(), coder.get("kind") or "coder")
     if keep_positions:

@@ -20,7 +20,7 @@ fuzzy code filtering, search and per-transcript progress in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 from coder.errors import CoderError
 from coder.model import Code, Coding
 from coder.naming import check_coder_name
+from coder.services import autocode
 from coder.services import codebook as codebook_service
 from coder.services import codings as coding_service
 from coder.services.roles import check_name
@@ -149,6 +150,26 @@ class Session:
             return self._change(label, added=(coding,))
 
         return self._push(Step(label, undo, redo), self._change(label, added=(coding,)))
+
+    def apply_many(self, passages: Sequence[tuple[str, int, int]], code_id: str) -> Change:
+        """Apply a code to many passages at once (code from search): one undoable step."""
+        codings = tuple(autocode.apply_many(self.store, self.coder, code_id, passages))
+        self._touch_recent(code_id)
+        label = f"applied {self._name(code_id)} to {len(codings)} passages"
+
+        def undo() -> Change:
+            with self.store.transaction():
+                for coding in codings:
+                    coding_service.remove_coding(self.store, self.coder, coding.id)
+            return self._change(label, removed=codings)
+
+        def redo() -> Change:
+            with self.store.transaction():
+                for coding in codings:
+                    coding_service.restore_coding(self.store, coding)
+            return self._change(label, added=codings)
+
+        return self._push(Step(label, undo, redo), self._change(label, added=codings))
 
     def remove(self, coding_id: int) -> Change:
         """Remove one of this coder's codings."""

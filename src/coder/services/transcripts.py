@@ -15,6 +15,7 @@ from pathlib import Path
 from coder.anchoring import Anchor, reanchor
 from coder.errors import CoderError, InputFormatError
 from coder.model import Coding, ParsedTranscript, Segment, Transcript
+from coder.services.suggest import refresh_index
 from coder.storage import Store
 from coder.storage.store import new_guid, now
 
@@ -121,6 +122,7 @@ def import_transcripts(
     with store.transaction():
         for item, segs in zip(pending, segments, strict=True):
             _store_one(store, item, segs, report)
+        refresh_index(store, report.added + report.replaced)
     return report
 
 

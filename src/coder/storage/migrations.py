@@ -267,3 +267,19 @@ def m004_integrity(db: Database) -> None:
     the old text, kept here until the flag is resolved.
     """
     db.table("codings").add_column("flagged_text", str)
+
+
+@migrations()
+def m006_assist(db: Database) -> None:
+    """Assisted coding: the stored similarity index and the suggestions a coder dismissed.
+
+    ``suggest_index`` holds one serialized term-count matrix per segment kind
+    (built once, updated per transcript on import), so that suggestions do not
+    re-read every segment. ``suggestion_dismissals`` remembers, per coder and
+    code, the passages a coder turned down, so they are not proposed again.
+    """
+    db.table("suggest_index").create({"kind": str, "data": bytes, "updated_at": str}, pk="kind")
+    db.table("suggestion_dismissals").create(
+        {"coder": str, "code_id": str, "transcript_id": str, "start": int, "end": int, "at": str},
+        pk=("coder", "code_id", "transcript_id", "start", "end"),
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
+from coder.storage.assist import AssistQueries
 from coder.storage.codes import CodeQueries
 from coder.storage.codings import CodingQueries
 from coder.storage.integrity import IntegrityQueries
@@ -23,7 +24,15 @@ from coder.storage.transcripts import TranscriptQueries
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, IntegrityQueries):
+class Store(
+    TranscriptQueries,
+    CodeQueries,
+    CodingQueries,
+    RecordQueries,
+    ReviewQueries,
+    IntegrityQueries,
+    AssistQueries,
+):
     """A project's database (``coder.db``) and its folder."""
 
     def __init__(self, conn: sqlite3.Connection | Any, root: Path) -> None:

@@ -53,6 +53,8 @@ EXTRA_SCREENS: tuple[ScreenEntry, ...] = (
                 "quotes per theme with linked survey items", "T"),
     ScreenEntry("log", "coder.tui.screens.log", "LogScreen", "Audit log",
                 "every action: who, when, before/after", "L"),
+    ScreenEntry("saturation", "coder.tui.screens.saturation", "SaturationScreen", "Saturation",
+                "new codes per transcript and respondents per code (your codings)", "S"),
 )  # fmt: skip
 
 

@@ -16,7 +16,8 @@ status line says "✓ saved" only once the service has returned.
 | m / M | memo on a coding / on the transcript |
 | * | mark a coding as a key quote (again to unmark) |
 | n | new code (stored as added by this coder) |
-| / , ctrl+f | search this transcript / all transcripts (lemma-aware) |
+| / , ctrl+f | search this transcript / all transcripts (lemma-aware); ctrl+o codes the hits |
+| s | similar passages for a code here ("more like this"): ⏎ jump, a apply, x dismiss |
 | g / G | next / previous uncoded respondent sentence |
 | d | mark the transcript done (again to undo) |
 | u, ctrl+z / ctrl+y | undo / redo |
@@ -35,7 +36,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from coder.errors import CoderError
@@ -46,9 +46,9 @@ from coder.services.reading import Coverage, Selection
 from coder.services.session import Change
 from coder.storage import open_store
 from coder.tui.context import TuiContext
-from coder.tui.messages import OpenTranscript
+from coder.tui.screens.coding_assist import AssistActions
 from coder.tui.screens.dialogs import CREATE, ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
-from coder.tui.screens.search import SearchDialog
+from coder.tui.screens.search import CodeHits, SearchDialog
 from coder.tui.widgets.code_tree import CodebookPane, CodeTree, code_colors
 from coder.tui.widgets.status import DefinitionStrip, RecentBar, StatusLine, TitleBar
 from coder.tui.widgets.transcript_view import TranscriptView
@@ -69,7 +69,7 @@ def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code
     return f"{'editing span · ' if editing else ''}{sentence}, chars {sel.start}–{sel.end} · {count}"
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(AssistActions):
     """Code one transcript: select, apply, adjust, memo — all saved as you go."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +86,9 @@ class CodingScreen(Screen[None]):
         Binding("M", "transcript_memo", "transcript memo", show=False, tooltip="memo on the transcript"),
         Binding("asterisk", "key_quote", "key", key_display="*", tooltip="mark a coding as key quote"),
         Binding("n", "new_code", "new", tooltip="new code of your own"),
+        Binding(
+            "s", "similar", "similar", show=False, tooltip="similar passages for a code here (more like this)"
+        ),
         Binding(
             "slash", "search(False)", "search", key_display="/", show=False, tooltip="search this transcript"
         ),
@@ -418,16 +421,17 @@ class CodingScreen(Screen[None]):
         finally:
             store.close()
 
-    def _jump(self, answer: tuple[str, list[SearchHit], SearchHit] | None) -> None:
+    def _jump(self, answer: tuple[str, list[SearchHit], SearchHit] | CodeHits | None) -> None:
+        if isinstance(answer, CodeHits):
+            self.code_hits(answer)
+            return
         if answer is None:
             return
         self.ctx.last_query, self.ctx.last_hits, hit = answer
-        if hit.transcript_id != self.transcript_id:
-            self.post_message(OpenTranscript(hit.transcript_id, (hit.start, hit.end)))
-            return
-        view = self.query_one(TranscriptView)
-        view.set_hits([(h.start, h.end) for h in answer[1] if h.transcript_id == self.transcript_id])
-        view.selection = reading.select_span(self.doc, hit.start, hit.end)
+        if hit.transcript_id == self.transcript_id:
+            view = self.query_one(TranscriptView)
+            view.set_hits([(h.start, h.end) for h in answer[1] if h.transcript_id == self.transcript_id])
+        self.go_to(hit.transcript_id, hit.start, hit.end)
 
     # -- public methods ----------------------------------------------------------------------
 

@@ -3,12 +3,22 @@
 The search itself (spaCy lemmatizes the query, SQLite scans the stored lemma
 strings) runs in a thread worker through a function the coding screen passes
 in, which opens its own connection; the dialog only shows the hits and returns
-the one the coder picks.
+the one the coder picks — or, for code from search, the hits to code (all, or
+the ones marked with space in the hit list) and the unit to extend them to.
+
+| Key | Action |
+| --- | --- |
+| ⏎ | search; on a hit: jump there |
+| ctrl+f | this transcript / all transcripts |
+| tab, space | to the hit list; mark or unmark a hit |
+| ctrl+g | code from search extends hits to their sentence / turn |
+| ctrl+o | code from search: pick a code for the marked hits (all if none is marked) |
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,13 +37,35 @@ from coder.tui.screens.dialogs import Dialog
 Searcher = Callable[[str, str | None], list[SearchHit]]
 Answer = tuple[str, list[SearchHit], SearchHit]
 """The query, all its hits, and the hit chosen."""
+UNITS = ("sentence", "turn")
 
 
-class SearchDialog(Dialog[Answer]):
+@dataclass(frozen=True)
+class CodeHits:
+    """Code from search: the query, all its hits, the hits to code and the unit to extend them to."""
+
+    query: str
+    hits: list[SearchHit]
+    chosen: list[SearchHit]
+    unit: str
+
+
+class SearchDialog(Dialog[Answer | CodeHits]):
     """Type a word, ⏎ searches; ⏎ on a hit jumps there. ctrl+f switches this transcript / all."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "scope", "this / all transcripts", priority=True),
+        Binding(
+            "ctrl+o",
+            "code_hits",
+            "code hits",
+            priority=True,
+            tooltip="apply a code to the marked (or all) hits",
+        ),
+        Binding(
+            "ctrl+g", "unit", "sentence / turn", priority=True, tooltip="code hits as sentences or turns"
+        ),
+        Binding("space", "mark", "mark hit", show=False, tooltip="mark or unmark the highlighted hit"),
         Binding("down", "cursor(1)", "next hit", show=False),
         Binding("up", "cursor(-1)", "previous hit", show=False),
     ]
@@ -49,10 +81,12 @@ class SearchDialog(Dialog[Answer]):
         super().__init__()
         self.searcher, self.transcript_id, self.everywhere = searcher, transcript_id, everywhere
         self.query_text, self.hits = query, list(hits)
+        self.marked: set[int] = set()
+        self.unit = UNITS[0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="search-dialog") as box:
-            box.border_subtitle = "⏎ search / jump · ctrl+f this or all transcripts · esc close"
+            box.border_subtitle = "⏎ search / jump · ctrl+f this or all · ctrl+o code hits · esc close"
             yield Input(
                 self.query_text, placeholder="word or phrase (finds other forms too)", id="search-input"
             )
@@ -92,16 +126,22 @@ class SearchDialog(Dialog[Answer]):
             self.query_one("#search-summary", Label).update(Text(f"search failed: {message}"))
 
     def _show(self, query: str, hits: Sequence[SearchHit]) -> None:
-        self.hits = list(hits)
+        self.query_text, self.hits, self.marked = query, list(hits), set()
         listing = self.query_one(OptionList)
-        listing.set_options(
-            Option(Text.assemble((f"{h.transcript_id}  ", "bold"), h.snippet), id=str(i))
-            for i, h in enumerate(self.hits)
-        )
+        listing.set_options(Option(self._prompt(i), id=str(i)) for i in range(len(self.hits)))
         listing.highlighted = 0 if self.hits else None
+        self._summarize()
+
+    def _prompt(self, index: int) -> Text:
+        hit = self.hits[index]
+        mark = "✓ " if index in self.marked else ""
+        return Text.assemble((mark, "bold"), (f"{hit.transcript_id}  ", "bold"), hit.snippet)
+
+    def _summarize(self) -> None:
         count = f"{len(self.hits)} sentence{'s' if len(self.hits) != 1 else ''}"
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
         self.query_one("#search-summary", Label).update(
-            Text(f"{count} for “{query}” · ⏎ jumps to the highlighted one")
+            Text(f"{count} for “{self.query_text}”{marked} · ⏎ jumps · code hits as: {self.unit}s")
         )
 
     @on(OptionList.OptionSelected)
@@ -119,6 +159,27 @@ class SearchDialog(Dialog[Answer]):
         if value.strip():
             self.query_text = value
             self._run(value, None if self.everywhere else self.transcript_id)
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted hit for code from search."""
+        listing = self.query_one(OptionList)
+        index = listing.highlighted
+        if index is None or not self.hits:
+            return
+        self.marked ^= {index}
+        listing.replace_option_prompt_at_index(index, self._prompt(index))
+        self._summarize()
+
+    def action_unit(self) -> None:
+        """Switch between extending hits to their sentence or their turn."""
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self._summarize()
+
+    def action_code_hits(self) -> None:
+        """Answer with the marked hits (all hits if none is marked) to apply a code to."""
+        if self.hits:
+            chosen = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
+            self.dismiss(CodeHits(self.query_text, self.hits, chosen, self.unit))
 
     def action_cursor(self, step: int) -> None:
         """Move through the hits while the query box has focus."""
