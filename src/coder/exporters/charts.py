@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.errors import CoderError
-from coder.exporters.atomic import replacing
+from coder.outfile import atomic_output
 
 FORMATS = (".svg", ".png")
 
@@ -45,5 +45,5 @@ def saturation_chart(report: dict[str, Any], path: Path) -> None:
 
 def _save(figure: Any, path: Path, suffix: str) -> None:
     """Save through a temporary file in the same folder, then rename."""
-    with replacing(path) as temp:
+    with atomic_output(path) as temp:
         figure.savefig(temp, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from coder.exporters.atomic import replacing
+from coder.outfile import atomic_output
 
 
 @dataclass(frozen=True)
@@ -98,5 +98,5 @@ WRITERS: dict[str, Callable[[str, list[CodebookEntry], Path], None]] = {
 
 def write_codebook(title: str, entries: list[CodebookEntry], fmt: str, out: Path) -> None:
     """Write the appendix in ``fmt`` to ``out`` through a temporary file, then rename."""
-    with replacing(out) as temp:
+    with atomic_output(out) as temp:
         WRITERS[fmt](title, entries, temp)
