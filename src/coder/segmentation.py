@@ -147,7 +147,8 @@ def _blank_language(lang: str, table: dict[str, str] | None) -> Language:
     defaults = base.Defaults
     rules = _dutch_rules(defaults.tokenizer_exceptions, set(defaults.stop_words), table)
     fixed = type("Defaults", (defaults,), {"tokenizer_exceptions": rules})
-    return type(base.__name__, (base,), {"Defaults": fixed}).from_config()  # type: ignore[no-any-return]
+    language: Any = type(base.__name__, (base,), {"Defaults": fixed})
+    return language.from_config()  # type: ignore[no-any-return]
 
 
 def _lemma_table(lang: str) -> dict[str, str] | None:

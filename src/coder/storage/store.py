@@ -18,12 +18,21 @@ from coder.storage.codings import CodingQueries
 from coder.storage.integrity import IntegrityQueries
 from coder.storage.records import RecordQueries
 from coder.storage.review import ReviewQueries
+from coder.storage.staging import StagingQueries
 from coder.storage.transcripts import TranscriptQueries
 
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
 
 
-class Store(TranscriptQueries, CodeQueries, CodingQueries, RecordQueries, ReviewQueries, IntegrityQueries):
+class Store(
+    TranscriptQueries,
+    CodeQueries,
+    CodingQueries,
+    RecordQueries,
+    ReviewQueries,
+    IntegrityQueries,
+    StagingQueries,
+):
     """A project's database (``coder.db``) and its folder."""
 
     def __init__(self, conn: sqlite3.Connection | Any, root: Path) -> None:
