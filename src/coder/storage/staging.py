@@ -93,7 +93,7 @@ class StagingQueries(StoreBase):
                         s.end,
                         s.speaker,
                         s.lemmas,
-                        _dumps(s.meta) if s.meta else None,
+                        _meta_json(s.meta),
                         position,
                     )
                     for position, _, t, segments in items
@@ -136,3 +136,17 @@ class StagingQueries(StoreBase):
             f"insert into main.segments ({_SEGMENT_COLUMNS}) select {_SEGMENT_COLUMNS} "
             "from temp.staged_segments order by position, rowid"
         )
+
+
+def _meta_json(meta: dict[str, object]) -> str | None:
+    """``_dumps(meta)``, or None for no meta; a sentence's ``{"turn": n}`` formatted directly.
+
+    There are ~100,000 sentences per million words, and the JSON encoder was a
+    tenth of the staging time; the text is byte for byte what it writes.
+    """
+    if not meta:
+        return None
+    turn = meta.get("turn")
+    if len(meta) == 1 and type(turn) is int:
+        return f'{{"turn": {turn}}}'
+    return _dumps(meta)
