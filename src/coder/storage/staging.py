@@ -31,7 +31,7 @@ class StagingQueries(StoreBase):
         self.conn.execute(
             f"create temp table if not exists staged_transcripts ({_TRANSCRIPT_COLUMNS}, position, replaces)"
         )
-        self.conn.execute(f"create temp table if not exists staged_segments ({_SEGMENT_COLUMNS}, position)")
+        self.conn.execute(f"create temp table if not exists staged_segments ({_SEGMENT_COLUMNS})")
         self.end_staging()
 
     def end_staging(self) -> None:
@@ -82,8 +82,7 @@ class StagingQueries(StoreBase):
                 ],
             )
             self.conn.executemany(
-                f"insert into temp.staged_segments ({_SEGMENT_COLUMNS}, position) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"insert into temp.staged_segments ({_SEGMENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (
                         t.id,
@@ -94,9 +93,8 @@ class StagingQueries(StoreBase):
                         s.speaker,
                         s.lemmas,
                         _meta_json(s.meta),
-                        position,
                     )
-                    for position, _, t, segments in items
+                    for _, _, t, segments in items
                     for s in segments
                 ),
             )
@@ -113,7 +111,8 @@ class StagingQueries(StoreBase):
         """Move the staged transcripts and segments into the project (in the caller's transaction).
 
         A replaced transcript's old text goes to its history and its version
-        goes up by one, as with ``replace_transcript``.
+        goes up by one, as with ``replace_transcript``. Segments keep the
+        order they were staged in (a scan in rowid order, no sort).
         """
         replaced = "select id from temp.staged_transcripts where replaces"
         self.conn.execute(
@@ -134,7 +133,7 @@ class StagingQueries(StoreBase):
         )
         self.conn.execute(
             f"insert into main.segments ({_SEGMENT_COLUMNS}) select {_SEGMENT_COLUMNS} "
-            "from temp.staged_segments order by position, rowid"
+            "from temp.staged_segments order by rowid"
         )
 
 
