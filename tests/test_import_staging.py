@@ -24,24 +24,7 @@ from coder.services.integrity import check_project
 from coder.services.project import open_project
 from coder.services.transcripts import import_transcripts
 from tests.conftest import Coder
-
-SENTENCES = (
-    "Ik werk al jaren in het sociale team van de gemeente. ",
-    "Dat vraagt veel overleg met de buren. ",
-)
-
-
-def _corpus(folder: Path, files: int, words_each: int) -> list[Path]:
-    folder.mkdir()
-    paths = []
-    for i in range(files):
-        turns = []
-        while sum(len(t.split()) for t in turns) < words_each:
-            turns.append(f"I: Hoe gaat het? \nR: {SENTENCES[len(turns) % 2] * 6}\n")
-        path = folder / f"L{i:03d}.txt"
-        path.write_text("".join(turns), encoding="utf-8")
-        paths.append(path)
-    return paths
+from tests.test_concurrent_writes import _corpus  # files of long Dutch turns
 
 
 def _snapshot(root: Path) -> tuple[list[tuple[object, ...]], ...]:
