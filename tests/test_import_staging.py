@@ -133,3 +133,30 @@ def test_a_killed_import_leaves_the_project_unchanged(loaded: Coder, tmp_path: P
     # nothing is left to clean: the next import runs from scratch and is complete
     assert import_transcripts(store, paths, lang="nl").added == [p.stem for p in paths]
     assert check_project(store).ok
+
+
+def test_one_import_adds_and_replaces_through_the_swap(loaded: Coder, tmp_path: Path) -> None:
+    store = open_project(loaded.root)
+    old = store.get_transcript("T01")
+    old_turns = len(store.segments("T01", kind="turn"))
+    quote = "Hij komt morgen."
+    start = old.text.index(quote)
+    coding = apply_code(store, "anna", "T01", start, start + len(quote), "beperkingen")
+    folder = tmp_path / "next"
+    folder.mkdir()
+    changed = "I: Eerst een nieuwe vraag?\n\nR: Een nieuw antwoord.\n\n" + old.text
+    (folder / "T01.txt").write_text(changed, encoding="utf-8")
+    new_file = _corpus(tmp_path / "new", files=1, words_each=100)[0]
+    report = import_transcripts(store, [folder / "T01.txt", new_file], lang="nl", replace=True)
+    assert (report.added, report.replaced, report.moved_codings) == (["L000"], ["T01"], 1)
+    now = store.get_transcript("T01")
+    assert (now.version, now.guid, now.text) == (old.version + 1, old.guid, changed)
+    history = store.conn.execute(
+        "select version, sha256, text from transcript_history where transcript_id = 'T01'"
+    ).fetchall()
+    assert history == [(old.version, old.sha256, old.text)]
+    assert len(store.segments("T01", kind="turn")) == old_turns + 2  # the old segments are gone
+    moved = store.codings(coder="anna")[0]
+    assert moved.id == coding.id and now.text[moved.start : moved.end] == quote
+    assert [e.action for e in store.audit_entries()][-2:] == ["transcript.replace", "transcript.add"]
+    assert check_project(store).ok
