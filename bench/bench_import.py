@@ -6,7 +6,7 @@ The reference is what any spaCy user would get: the same blank pipeline
 segments and lemmas in SQLite, so the ratio says what the rest costs.
 Each side runs in its own subprocess so that peak RSS is its own.
 
-    python bench/bench_import.py --words 1000000
+    python bench/bench_import.py --words 1000000 --runs 3
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate
@@ -76,22 +77,29 @@ def whole_process(corpus: Path, project: Path) -> float:
 
 
 def main() -> None:
-    """Generate the corpus, time both sides, print the ratio."""
+    """Generate the corpus, time both sides ``--runs`` times (alternating), print the median ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=1, help="alternating runs; medians are reported")
     args = parser.parse_args()
+    raws, raw_walls, ourss, walls, clis = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         paths = generate(corpus, args.words)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
-        t0 = time.perf_counter()
-        raw = run(RAW, str(corpus))
-        raw_wall = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        ours = run(CODER, str(corpus), str(Path(tmp) / "project"))
-        wall = time.perf_counter() - t0
-        cli = whole_process(corpus, Path(tmp) / "cli-project")
-    print(f"corpus: {len(paths)} transcripts, {words:,} words")
+        for i in range(args.runs):
+            t0 = time.perf_counter()
+            raws.append(run(RAW, str(corpus)))
+            raw_walls.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            ourss.append(run(CODER, str(corpus), str(Path(tmp) / f"project{i}")))
+            walls.append(time.perf_counter() - t0)
+            clis.append(whole_process(corpus, Path(tmp) / f"cli-project{i}"))
+    raw = min(raws, key=lambda r: abs(r["seconds"] - median(r["seconds"] for r in raws)))
+    ours = min(ourss, key=lambda r: abs(r["seconds"] - median(r["seconds"] for r in ourss)))
+    raw_wall, wall, cli = median(raw_walls), median(walls), median(clis)
+    runs = f" (median of {args.runs} runs)" if args.runs > 1 else ""
+    print(f"corpus: {len(paths)} transcripts, {words:,} words{runs}")
     print(
         f"raw spaCy nlp.pipe: {raw['seconds']:.1f} s ({words / raw['seconds']:,.0f} words/s), {raw['sentences']:,} sentences, peak {raw['rss_mb']:.0f} MB"
     )
@@ -103,6 +111,9 @@ def main() -> None:
         f"whole processes: `coder import` {cli:.1f} s vs raw spaCy script {raw_wall:.1f} s (start-up and "
         f"pipeline loading included): ratio {raw_wall / cli:.0%}; vs nlp.pipe alone {raw['seconds'] / cli:.0%}"
     )
+    if args.runs > 1:
+        pairs = ", ".join(f"{r['seconds']:.1f}/{c:.1f}" for r, c in zip(raws, clis, strict=True))
+        print(f"each run, nlp.pipe alone / `coder import` whole process (s): {pairs}")
 
 
 if __name__ == "__main__":

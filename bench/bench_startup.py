@@ -58,7 +58,14 @@ def main() -> None:
         print(f"reference `python -c pass`: {ref_s * 1000:.0f} ms, {ref_mb:.0f} MiB peak")
         print("| command | median | peak | ratio to `python -c pass` |")
         print("|---|---|---|---|")
-        for command in (["--help"], ["transcripts", "--json"], ["codebook", "show"]):
+        commands = (
+            ["--help"],
+            ["transcripts", "--json"],
+            ["codebook", "show"],
+            ["config"],
+            ["survey", "list", "--json"],
+        )
+        for command in commands:
             secs, mb = measure([sys.executable, "-c", ENTRY, *command], project, args.runs)
             print(
                 f"| `coder {' '.join(command)}` | {secs * 1000:.0f} ms | {mb:.0f} MiB | {secs / ref_s:.1f}x |"

@@ -18,7 +18,8 @@ import pytest
 from coder.cli import COMMANDS, cli, load_command
 from tests.conftest import Coder
 
-HEAVY = ("scipy", "pandas", "numpy", "spacy", "textual", "openpyxl", "docx")
+HEAVY = ("scipy", "pandas", "numpy", "spacy", "textual", "openpyxl", "docx", "yaml")
+SURVEYS = Path(__file__).parent / "data" / "survey"
 
 # Run the command in-process, then print the heavy top-level modules it loaded.
 PROBE = """
@@ -54,8 +55,23 @@ def _leaked(project: Path, *args: str) -> list[str]:
         ("transcripts", "--json"),
         ("codebook", "show"),
         ("codings", "export", "--coder", "anna", "-o", "out.csv"),
+        ("codes", "add", "Werkdruk", "--coder", "anna"),
+        ("config",),
+        ("config", "report_language", "en"),
+        ("survey", "list"),
+        ("survey", "list", "--json"),
     ],
-    ids=["help", "transcripts", "codebook-show", "codings-export"],
+    ids=[
+        "help",
+        "transcripts",
+        "codebook-show",
+        "codings-export",
+        "codes-add",
+        "config",
+        "config-set",
+        "survey-list",
+        "survey-list-json",
+    ],
 )
 def test_everyday_commands_leave_heavy_libraries_unloaded(
     loaded: Coder, tmp_path: Path, args: tuple[str, ...]
@@ -63,6 +79,8 @@ def test_everyday_commands_leave_heavy_libraries_unloaded(
     rows = tmp_path / "rows.csv"
     rows.write_text("transcript,start,end,code\nT01,0,20,generalistisch\n", encoding="utf-8")
     assert loaded("codings", "import", str(rows), "--coder", "anna").exit_code == 0
+    for name in ("bakens", "panel"):  # one aggregate table, one of respondents
+        assert loaded("survey", "import", str(SURVEYS / f"{name}.csv"), "--name", name).exit_code == 0
     leaked = _leaked(loaded.root, *args)
     assert leaked == [], f"`coder {' '.join(args)}` imported {', '.join(leaked)}"
 
@@ -114,3 +132,18 @@ def test_every_top_level_command_in_the_cli_modules_is_registered() -> None:
                     if name not in COMMANDS:
                         missing.append(f"{path.name}: {name}")
     assert missing == [], f"not in coder.cli.COMMANDS: {missing}"
+
+
+def test_survey_list_counts_without_pandas_match_the_survey(loaded: Coder) -> None:
+    from coder.services.project import open_project
+    from coder.services.surveys import load_survey, survey_list
+
+    for name in ("bakens", "panel"):
+        assert loaded("survey", "import", str(SURVEYS / f"{name}.csv"), "--name", name).exit_code == 0
+    store = open_project(loaded.root)
+    rows = survey_list(store)
+    assert [r["name"] for r in rows] == ["bakens", "panel"]
+    for row in rows:
+        survey = load_survey(store, row["name"])
+        assert (row["n_rows"], row["n_items"]) == (len(survey.data), len(survey.items()))
+        assert row["n_items"] > 0

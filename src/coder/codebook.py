@@ -9,16 +9,17 @@ way, and every error names the file and line so the author can fix it.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import InputFormatError
 from coder.model import Code, Codebook
 from coder.model import slugify as slugify  # re-exported: callers import it from here
 from coder.naming import ID_HINT, MAX_CODE_DEPTH, id_problem
-from coder.safe_yaml import SafeLoader
+
+if TYPE_CHECKING:
+    import yaml
 
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LINK = re.compile(r"^[^:\s]+:[^:\s]+$")
@@ -37,17 +38,27 @@ CODE_KEYS = {
 }
 
 
-class _LineLoader(SafeLoader):
-    """A safe loader that remembers the line of every mapping."""
+@cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A safe loader that remembers the line of every mapping.
 
+    Built on first use, so that commands which only read the database (every
+    one that imports this module for ``slugify``) do not import PyYAML.
+    """
+    import yaml
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    from coder.safe_yaml import SafeLoader  # aliases, nesting and size capped
 
+    class LineLoader(SafeLoader):
+        pass
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 def load_codebook(path: Path) -> Codebook:
@@ -71,8 +82,10 @@ def load_codebook(path: Path) -> Codebook:
 
 def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
     """Parse codebook YAML text; ``source`` names the file in errors."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: safe
+        data = yaml.load(text, Loader=_line_loader())  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -233,6 +246,8 @@ def codebook_to_dict(codebook: Codebook, *, with_meta: bool = False) -> dict[str
 
 def dump_codebook_yaml(codebook: Codebook, *, with_meta: bool = False) -> str:
     """The codebook as YAML text, in tree order."""
+    import yaml
+
     return yaml.safe_dump(
         codebook_to_dict(codebook, with_meta=with_meta),
         allow_unicode=True,

@@ -84,6 +84,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _lock = threading.RLock()
 _pipelines: dict[tuple[str, str | None], Language] = {}
 _readers: dict[int, _DocReader] = {}
+_segmenters: dict[str, tuple[Language, _DocReader]] = {}
 
 
 def make_pipeline(lang: str, model: str | None = None) -> Language:
@@ -91,9 +92,12 @@ def make_pipeline(lang: str, model: str | None = None) -> Language:
     key = (lang, model)
     with _lock:
         if key not in _pipelines:
-            nlp = _load_model(model) if model else _blank_pipeline(lang)
-            if nlp.lang == "nl":
-                fix_dutch_abbreviations(nlp)
+            if model:
+                nlp = _load_model(model)
+                if nlp.lang == "nl":
+                    fix_dutch_abbreviations(nlp)
+            else:
+                nlp = _blank_pipeline(lang)
             _pipelines[key] = nlp
         return _pipelines[key]
 
@@ -116,12 +120,7 @@ def _load_model(model: str) -> Language:
 
 def _blank_pipeline(lang: str) -> Language:
     """Blank pipeline + sentencizer + lookup lemmatizer (when tables exist)."""
-    import spacy
-
-    try:
-        nlp = spacy.blank(lang)
-    except ImportError as exc:
-        raise CoderError(f"unknown language '{lang}'", hint="use a language code such as nl or en") from exc
+    nlp = _blank_language(lang, _lemma_table(lang))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     try:
@@ -130,6 +129,44 @@ def _blank_pipeline(lang: str) -> Language:
         nlp.remove_pipe("lemmatizer")
         nlp.initialize()
     return nlp
+
+
+def _blank_language(lang: str, table: dict[str, str] | None) -> Language:
+    """``spacy.blank(lang)``, its Dutch tokenizer built once with the fixed abbreviations.
+
+    Building a tokenizer loads its ~9,000 special cases; replacing its rules
+    afterwards (:func:`fix_dutch_abbreviations`) loads them all again, which
+    was half of the pipeline's start-up. A subclass of the language whose
+    defaults hold the fixed rules gets the same tokenizer in one load.
+    """
+    from spacy.util import get_lang_class
+
+    try:
+        base: Any = get_lang_class(lang)
+    except ImportError as exc:
+        raise CoderError(f"unknown language '{lang}'", hint="use a language code such as nl or en") from exc
+    if lang != "nl":
+        return base.from_config()  # type: ignore[no-any-return]
+    defaults = base.Defaults
+    rules = _dutch_rules(defaults.tokenizer_exceptions, set(defaults.stop_words), table)
+    fixed = type("Defaults", (defaults,), {"tokenizer_exceptions": rules})
+    language: Any = type(base.__name__, (base,), {"Defaults": fixed})
+    return language.from_config()  # type: ignore[no-any-return]
+
+
+def _lemma_table(lang: str) -> dict[str, str] | None:
+    """The lookup lemma table of spacy-lookups-data for ``lang`` as a plain dict, or None.
+
+    A plain dict is what the segmenter needs: spaCy's ``Table`` hashes every
+    key into the string store on load (a second of start-up for Dutch) and is
+    only used by the lemmatizer component, which segmenting replaces.
+    """
+    from spacy.util import load_language_data, registry
+
+    if lang not in registry.lookups:
+        return None
+    paths = registry.lookups.get(lang)
+    return dict(load_language_data(paths["lemma_lookup"])) if "lemma_lookup" in paths else None
 
 
 def _lookup_table(nlp: Language) -> Any:
@@ -145,15 +182,18 @@ def _lookup_table(nlp: Language) -> Any:
 
 def fix_dutch_abbreviations(nlp: Language) -> None:
     """Drop ordinary Dutch words from the tokenizer's abbreviation exceptions."""
-    from spacy.attrs import ORTH
-
-    stop_words = set(nlp.Defaults.stop_words)
     table = _lookup_table(nlp)
     if table is None:
-        table = _load_dutch_table()
-    words = stop_words | DUTCH_WORDS_ADDED | (set(table.values()) if table is not None else set())
+        table = _lemma_table("nl")
     tokenizer: Any = nlp.tokenizer
-    rules = tokenizer.rules or {}
+    tokenizer.rules = _dutch_rules(tokenizer.rules or {}, set(nlp.Defaults.stop_words), table)
+
+
+def _dutch_rules(rules: dict[str, Any], stop_words: set[str], table: Any) -> dict[str, Any]:
+    """Tokenizer exceptions without ordinary words + ".", with the abbreviations spaCy lacks."""
+    from spacy.attrs import ORTH
+
+    words = stop_words | DUTCH_WORDS_ADDED | (set(table.values()) if table is not None else set())
     kept = {
         form: tokens
         for form, tokens in rules.items()
@@ -162,18 +202,13 @@ def fix_dutch_abbreviations(nlp: Language) -> None:
     for form in DUTCH_ABBREVIATIONS_ADDED:
         for variant in (form, form[0].upper() + form[1:]):
             kept[variant] = [{ORTH: variant}]
-    tokenizer.rules = kept
+    return kept
 
 
 @functools.cache
-def _load_dutch_table() -> Any:
+def _load_dutch_table() -> dict[str, str] | None:
     """The Dutch lookup table, for a pipeline whose lemmatizer has none."""
-    from spacy.lookups import load_lookups
-
-    try:
-        return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
-    except (ValueError, KeyError):
-        return None
+    return _lemma_table("nl")
 
 
 def _is_ordinary_word_dot(form: str, stop_words: set[str], words: set[str], table: Any) -> bool:
@@ -220,7 +255,7 @@ class _DocReader(dict[int, tuple[str, int]]):
     kind for the sentence rule, so each distinct word costs one lookup.
     """
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, table: dict[str, str] | None = None) -> None:
         from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 
         super().__init__()
@@ -229,12 +264,13 @@ class _DocReader(dict[int, tuple[str, int]]):
         getters = vocab.lex_attr_getters
         self._is_punct, self._is_space = getters[IS_PUNCT], getters[IS_SPACE]
         names = set(nlp.pipe_names)
-        self._table = _lookup_table(nlp)
+        self._table = table if table is not None else _lookup_table(nlp)
         # Where simplemma measured better than the lookup table it replaces it (coder.lemmas).
         self._better = better_lemmatizer(str(nlp.lang)) if self._table is not None else None
         own_lemmas = self._table is not None or "lemmatizer" not in names
         own_sentences = "sentencizer" in names and not {"parser", "senter"} & names
-        self.disabled = ["lemmatizer"] * (self._table is not None) + ["sentencizer"] * own_sentences
+        lookup_lemmatizer = self._table is not None and "lemmatizer" in names
+        self.disabled = ["lemmatizer"] * lookup_lemmatizer + ["sentencizer"] * own_sentences
         self.key_attr = LOWER if own_lemmas else LEMMA
         chars = getattr(nlp.get_pipe("sentencizer"), "punct_chars", ()) if own_sentences else ()
         # Sentence-final characters have no case: their lower-case form is their own.
@@ -328,6 +364,28 @@ def _reader_for(nlp: Language) -> _DocReader:
         return _readers[id(nlp)]
 
 
+def _segmenter(lang: str, model: str | None) -> tuple[Language, _DocReader]:
+    """The pipeline and reader that segmenting runs (cached).
+
+    Without a model, segmenting needs only the tokenizer and the
+    sentencizer's sentence-final characters: the reader applies the
+    sentencizer's rule and looks lemmas up in the plain table itself. So the
+    lemmatizer component and spaCy's hashed ``Table`` are never built — the
+    same tokens, boundaries and lemmas as :func:`make_pipeline`'s pipeline
+    (a test compares them), at a fraction of its start-up.
+    """
+    if model:
+        nlp = make_pipeline(lang, model)
+        return nlp, _reader_for(nlp)
+    with _lock:
+        if lang not in _segmenters:
+            table = _lemma_table(lang)
+            nlp = _blank_language(lang, table)
+            nlp.add_pipe("sentencizer")
+            _segmenters[lang] = (nlp, _DocReader(nlp, table))
+        return _segmenters[lang]
+
+
 @dataclass(frozen=True)
 class _Chunk:
     """A paragraph of one turn, as fed to spaCy."""
@@ -365,8 +423,7 @@ def iter_segments(
     All items still share one ``nlp.pipe`` stream; use this for progress
     reporting or to store transcripts one by one.
     """
-    nlp = make_pipeline(lang, model)
-    reader = _reader_for(nlp)
+    nlp, reader = _segmenter(lang, model)
     turns_of = [
         [t for t in (_trimmed_turn(text, turn) for turn in turns) if t] for text, turns in parsed_items
     ]
@@ -490,7 +547,6 @@ def stop_lemmas(lang: str) -> frozenset[str]:
 
 def lemmatize_query(query: str, lang: str, model: str | None = None) -> list[str]:
     """The lower-case lemmas of a search query, as :func:`segment` stores them."""
-    nlp = make_pipeline(lang, model)
-    reader = _reader_for(nlp)
+    nlp, reader = _segmenter(lang, model)
     doc = next(iter(nlp.pipe([query], disable=reader.disabled)))
     return [word for _, _, lemmas in reader.sentences(doc) for word in lemmas.split()]

@@ -30,7 +30,7 @@ from coder.exporters import (
     write_table,
 )
 from coder.exporters.labels import LANGUAGES
-from coder.services import exports, joint, matrices
+from coder.services import exports, matrices
 from coder.services.roles import leads
 from coder.storage import Store
 
@@ -279,6 +279,8 @@ def export_joint(
 
     Example: coder export joint --coder final --format html -o joint.html
     """
+    from coder.services import joint  # survey statistics: scipy, pandas
+
     fmt, store, filters = _inputs(ctx, output, fmt, JOINT_FORMATS, where)
     display = joint.build_joint(
         store,

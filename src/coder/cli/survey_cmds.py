@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from coder.cli import cli, out_console, print_json, project
 from coder.cli.common import warn
@@ -87,6 +86,8 @@ def survey_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table("name", "kind", "file", "rows", "items", "imported")
     for r in rows:
         table.add_row(
@@ -109,6 +110,8 @@ def survey_show(ctx: click.Context, name: str, as_json: bool) -> None:
         print_json(doc)
         return
     click.echo(f"{doc['name']} ({doc['kind']}, {doc['source_file']}, {doc['n_rows']} rows)")
+    from rich.table import Table
+
     table = Table("item", "label", "figures", "codes")
     for item in doc["items"]:
         figures = "  ".join(f"{k}: {v:.2f}" for k, v in item["figures"].items())
@@ -152,6 +155,8 @@ def links(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json([i.as_dict() for i in infos])
         return
+    from rich.table import Table
+
     table = Table("code", "survey", "item", "label", "source", "status")
     for i in infos:
         table.add_row(i.code_path, i.survey, i.item, i.label, i.source, i.status)

@@ -10,44 +10,36 @@ progress bar.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError
-from coder.exporters.data import JointDisplay, Matrix, QuoteReport
-from coder.exporters.html_page import write_joint_html, write_quotes_html
-from coder.exporters.markdown import write_joint_md, write_quotes_md
-from coder.exporters.spss import write_sav
-from coder.exporters.tables import (
-    write_frame,
-    write_joint_csv,
-    write_joint_json,
-    write_joint_xlsx,
-    write_quotes_csv,
-    write_quotes_json,
-    write_quotes_xlsx,
-)
-from coder.exporters.word import write_quotes_docx
-from coder.exporters.word_joint import write_joint_docx
+
+if TYPE_CHECKING:
+    from coder.exporters.data import JointDisplay, Matrix, QuoteReport
 
 Progress = Callable[[int], None] | None
 
-QUOTE_WRITERS: dict[str, Callable[[QuoteReport, Path, Progress], None]] = {
-    "md": write_quotes_md,
-    "csv": write_quotes_csv,
-    "json": write_quotes_json,
-    "docx": write_quotes_docx,
-    "html": write_quotes_html,
-    "xlsx": write_quotes_xlsx,
+# Writers by format, as "module:function": a writer's module (and pandas,
+# openpyxl or python-docx with it) is imported only when that format is
+# written, so commands that merely list formats start fast.
+QUOTE_WRITERS: dict[str, str] = {
+    "md": "markdown:write_quotes_md",
+    "csv": "tables:write_quotes_csv",
+    "json": "tables:write_quotes_json",
+    "docx": "word:write_quotes_docx",
+    "html": "html_page:write_quotes_html",
+    "xlsx": "tables:write_quotes_xlsx",
 }
-JOINT_WRITERS: dict[str, Callable[[JointDisplay, Path, Progress], None]] = {
-    "md": write_joint_md,
-    "csv": write_joint_csv,
-    "xlsx": write_joint_xlsx,
-    "html": write_joint_html,
-    "json": write_joint_json,
-    "docx": write_joint_docx,
+JOINT_WRITERS: dict[str, str] = {
+    "md": "markdown:write_joint_md",
+    "csv": "tables:write_joint_csv",
+    "xlsx": "tables:write_joint_xlsx",
+    "html": "html_page:write_joint_html",
+    "json": "tables:write_joint_json",
+    "docx": "word_joint:write_joint_docx",
 }
 QUOTE_FORMATS = tuple(QUOTE_WRITERS)
 JOINT_FORMATS = tuple(JOINT_WRITERS)
@@ -55,23 +47,27 @@ TABLE_FORMATS = ("csv", "xlsx")
 MATRIX_FORMATS = ("csv", "xlsx", "sav")
 
 
+def _writer(target: str) -> Any:
+    """The writer function named ``module:function`` in this package."""
+    module, _, name = target.partition(":")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
+
 def _unknown(fmt: str, known: tuple[str, ...]) -> CoderError:
     return CoderError(f"unknown export format {fmt!r}", f"use one of {', '.join(known)}")
 
 
 def _dispatch(
-    writers: Mapping[str, Callable[..., None]],
-    data: object,
-    fmt: str,
-    out: Path,
-    progress: Progress,
-    csv_protect: bool,
+    writers: dict[str, str], data: object, fmt: str, out: Path, progress: Progress, csv_protect: bool
 ) -> None:
     """Call the writer for ``fmt``; CSV writers also get ``protect``."""
     if fmt not in writers:
         raise _unknown(fmt, tuple(writers))
-    writer = partial(writers[fmt], protect=csv_protect) if fmt == "csv" else writers[fmt]
-    writer(data, out, progress)
+    writer = _writer(writers[fmt])
+    if fmt == "csv":
+        writer(data, out, progress, protect=csv_protect)
+    else:
+        writer(data, out, progress)
 
 
 def write_quotes(
@@ -110,10 +106,10 @@ def write_matrix(matrix: Matrix, fmt: str, out: Path, csv_protect: bool = True) 
                 f"a {matrix.kind} matrix cannot be written as .sav (rows are codes, not cases)",
                 "use --kind presence for SPSS, or write csv/xlsx",
             )
-        write_sav(matrix, out)
+        _writer("spss:write_sav")(matrix, out)
         return
     frame = matrix.frame if matrix.index else matrix.frame.set_index(matrix.frame.columns[0])
-    write_frame(frame, fmt, out, sheet=matrix.kind.capitalize(), protect=csv_protect)
+    _writer("tables:write_frame")(frame, fmt, out, sheet=matrix.kind.capitalize(), protect=csv_protect)
 
 
 __all__ = [

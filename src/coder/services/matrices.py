@@ -19,9 +19,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-import numpy as np
-import pandas as pd
-
 from coder.errors import CoderError
 from coder.exporters.data import Matrix
 from coder.model import Codebook
@@ -71,6 +68,8 @@ def _counts(
 
 def presence_matrix(store: Store, coder: str, filters: Filters | None = None, rollup: bool = True) -> Matrix:
     """One row per transcript: attributes, then per code a 0/1 column and a count column."""
+    import pandas as pd
+
     codebook, chosen, counts = _counts(store, coder, filters, rollup)
     attributes = store.transcript_attributes()
     codes = codebook.tree_order()
@@ -104,6 +103,8 @@ def transcript_matrix(
     store: Store, coder: str, filters: Filters | None = None, rollup: bool = True
 ) -> Matrix:
     """Codes (rows, by path) × transcripts (columns): number of codings."""
+    import pandas as pd
+
     codebook, chosen, counts = _counts(store, coder, filters, rollup)
     codes = codebook.tree_order()
     data = {tid: [counts[(tid, c.id)] for c in codes] for tid in chosen}
@@ -121,6 +122,8 @@ def attribute_matrix(
     count: str = "codings",
 ) -> Matrix:
     """Codes × values of attribute ``by``: codings, or transcripts with the code (``count``)."""
+    import pandas as pd
+
     if count not in ("codings", "transcripts"):
         raise CoderError(f"--count {count!r} is not codings or transcripts")
     codebook, chosen, counts = _counts(store, coder, filters, rollup)
@@ -149,6 +152,9 @@ def cooccurrence_matrix(
     unit: str = "sentence",
 ) -> Matrix:
     """Codes × codes: units (sentences or turns) both codes touch; the diagonal is each code's units."""
+    import numpy as np
+    import pandas as pd
+
     if unit not in ("sentence", "turn"):
         raise CoderError(f"--unit {unit!r} is not sentence or turn")
     codebook = store.codebook()

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError
 from coder.services.codebook import resolve_code
 from coder.storage import Store
-from coder.survey import Columns, Survey, SurveyKind, item_figures, read_survey
-from coder.survey_stats import unknown_item
+
+if TYPE_CHECKING:
+    from coder.survey import Columns, Survey, SurveyKind
 
 SURVEY_NAME = re.compile(r"^[^:\s/]+$")
 LinkKey = tuple[str, str, str]
@@ -78,6 +80,8 @@ def check_survey_name(name: str) -> str:
 
 def load_survey(store: Store, name: str) -> Survey:
     """A stored survey, rebuilt from its records (UnknownIdError when absent)."""
+    from coder.survey import Survey
+
     return Survey.from_records(store.survey_data(name))
 
 
@@ -96,6 +100,8 @@ def import_survey(
 
     ``columns``: the key, label and figure columns of an aggregate table (None: detected).
     """
+    from coder.survey import read_survey
+
     check_survey_name(name)
     survey = read_survey(path, name, sheet=sheet, kind=kind, groups=groups, columns=columns)
     replaced = name in store.survey_names()
@@ -115,13 +121,39 @@ def survey_list(store: Store) -> list[dict[str, Any]]:
     """Stored surveys with their kind, file, import time and number of items."""
     rows = []
     for summary in store.survey_summaries():
-        survey = load_survey(store, summary["name"])
-        rows.append({**summary, "n_rows": len(survey.data), "n_items": len(survey.items())})
+        records = store.survey_data(summary["name"])
+        if records.get("version") == _SIZED_VERSION:
+            n_rows, n_items = _sizes(records)
+        else:  # Survey.from_records checks the version and says what to do
+            survey = load_survey(store, summary["name"])
+            n_rows, n_items = len(survey.data), len(survey.items())
+        rows.append({**summary, "n_rows": n_rows, "n_items": n_items})
     return rows
+
+
+# The records format (``Survey.to_records``) that ``_sizes`` reads.
+_SIZED_VERSION = 1
+
+
+def _sizes(records: Mapping[str, Any]) -> tuple[int, int]:
+    """Rows and items of stored survey records, counted as ``Survey.items`` does, without pandas.
+
+    Listing surveys is an everyday command: rebuilding each one as a data
+    frame would load pandas and numpy only to count. An item is a row of an
+    aggregate table, or a number column (not key or group) of respondent data.
+    """
+    columns = records["columns"]
+    n_rows = len(columns[0]["values"]) if columns else 0
+    if records["kind"] == "aggregate":
+        return n_rows, n_rows
+    skip = {records["key_column"], *records["group_columns"]}
+    return n_rows, sum(1 for c in columns if c["name"] not in skip and c["type"] == "number")
 
 
 def survey_document(store: Store, name: str) -> dict[str, Any]:
     """One survey: its shape, and per item the label, figures and linked codes."""
+    from coder.survey import item_figures
+
     survey = load_survey(store, name)
     linked: dict[str, list[str]] = {}
     for info in all_links(store):
@@ -197,6 +229,8 @@ def add_link(store: Store, code_ref: str, target: str, actor: str = "lead") -> L
     survey_name, item = parse_target(target)
     survey = load_survey(store, survey_name)
     if item not in survey.items():
+        from coder.survey_stats import unknown_item
+
         raise unknown_item(survey, item)
     with store.transaction():
         store.add_link(code_id, survey_name, item)

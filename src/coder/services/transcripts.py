@@ -1,14 +1,18 @@
 """Importing transcripts: read, segment with spaCy, store — all or nothing.
 
-Files are read and segmented before the transaction opens, so a bad file in a
-batch fails the whole command before anything is written. spaCy is imported
-only when there is something new to segment.
+Every file is read and checked first, so a bad file in a batch fails the
+whole command before anything is written. spaCy is imported only when there
+is something new to segment. Segments are staged chunk by chunk as spaCy
+produces them, in TEMP tables that take no lock on the project
+(``coder.storage.staging``), and swapped in at the end in one short
+transaction: another writer (a coder applying codes) waits for that swap, not
+for the import, and a failed or killed import leaves the project as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +24,8 @@ from coder.storage import Store
 from coder.storage.store import new_guid, now
 
 LANGUAGES = ("nl", "en")
+# Segment rows per staging transaction: short enough to keep memory flat.
+STAGE_ROWS = 20_000
 
 
 @dataclass
@@ -118,34 +124,53 @@ def import_transcripts(
             report.unchanged.append(path.stem)
         else:
             pending.append(item)
-    segments = _segment(pending, model, progress)
-    with store.transaction():
-        for item, segs in zip(pending, segments, strict=True):
-            _store_one(store, item, segs, report)
-        refresh_index(store, report.added + report.replaced)
+    if not pending:
+        return report
+    store.begin_staging()
+    try:
+        _stage(store, pending, model, progress)
+        with store.transaction():
+            _swap_in(store, pending, report)
+            refresh_index(store, report.added + report.replaced)
+    finally:
+        store.end_staging()
     return report
+
+
+def _stage(
+    store: Store, pending: list[_Pending], model: str | None, progress: Callable[[int], None] | None
+) -> None:
+    """Segment the pending files and stage them in chunks, outside the project's write lock."""
+    batch: list[tuple[int, bool, Transcript, Sequence[Segment]]] = []
+    rows = 0
+    for position, segments in _segment(pending, model, progress):
+        item = pending[position]
+        batch.append((position, item.replace, _transcript(item), segments))
+        rows += len(segments) + 1
+        if rows >= STAGE_ROWS:
+            store.stage(batch)
+            batch, rows = [], 0
+    if batch:
+        store.stage(batch)
 
 
 def _segment(
     pending: list[_Pending], model: str | None, progress: Callable[[int], None] | None
-) -> list[list[Segment]]:
-    if not pending:
-        return []
-    from coder.segmentation import segment
+) -> Iterator[tuple[int, list[Segment]]]:
+    """``(position in pending, segments)`` of each file as spaCy finishes it, one stream per language."""
+    from coder.segmentation import iter_segments
 
-    results: dict[int, list[Segment]] = {}
     for language in sorted({p.language for p in pending}):
         indices = [i for i, p in enumerate(pending) if p.language == language]
         items = [(pending[i].parsed.text, pending[i].parsed.turns) for i in indices]
-        for i, segs in zip(indices, segment(items, language, model=model), strict=True):
-            results[i] = segs
+        for i, segs in zip(indices, iter_segments(items, language, model=model), strict=True):
             if progress:
                 progress(len(pending[i].parsed.text.split()))
-    return [results[i] for i in range(len(pending))]
+            yield i, segs
 
 
-def _store_one(store: Store, item: _Pending, segments: list[Segment], report: ImportReport) -> None:
-    transcript = Transcript(
+def _transcript(item: _Pending) -> Transcript:
+    return Transcript(
         id=item.id,
         guid=new_guid(),
         text=item.parsed.text,
@@ -155,15 +180,41 @@ def _store_one(store: Store, item: _Pending, segments: list[Segment], report: Im
         sha256=item.sha256,
         imported_at=now(),
     )
-    if not item.replace:
-        store.add_transcript(transcript, segments)
-        store.log("import", "transcript.add", item.id, after={"file": item.path.name, "sha256": item.sha256})
-        report.added.append(item.id)
-        return
-    old = store.get_transcript(item.id)
-    codings = store.codings(transcript_id=item.id)
-    anchors = reanchor(old.text, transcript.text, [(c.start, c.end) for c in codings])
-    store.replace_transcript(transcript, segments)
+
+
+def _swap_in(store: Store, pending: list[_Pending], report: ImportReport) -> None:
+    """The staged import into the project, in the caller's (short) transaction."""
+    conflicts = store.staged_conflicts()
+    if conflicts:
+        raise CoderError(
+            f"transcript {conflicts[0]!r} was added or removed by another command while this import ran",
+            "nothing was imported; run the import again",
+        )
+    before = {
+        p.id: (store.get_transcript(p.id), store.codings(transcript_id=p.id)) for p in pending if p.replace
+    }
+    store.swap_in_staged()
+    for item in pending:
+        if not item.replace:
+            after = {"file": item.path.name, "sha256": item.sha256}
+            store.log("import", "transcript.add", item.id, after=after)
+            report.added.append(item.id)
+            continue
+        old, codings = before[item.id]
+        _reanchor(store, item.parsed.text, old, codings, report)
+        store.log(
+            "import",
+            "transcript.replace",
+            item.id,
+            before={"sha256": old.sha256},
+            after={"sha256": item.sha256},
+        )
+        report.replaced.append(item.id)
+
+
+def _reanchor(store: Store, text: str, old: Transcript, codings: list[Coding], report: ImportReport) -> None:
+    """Move (or flag) the codings of a replaced transcript onto its new text."""
+    anchors = reanchor(old.text, text, [(c.start, c.end) for c in codings])
     for coding, anchor in zip(codings, anchors, strict=True):
         if (anchor.start, anchor.end) != (coding.start, coding.end) or anchor.flag:
             store.update_coding(
@@ -171,10 +222,6 @@ def _store_one(store: Store, item: _Pending, segments: list[Segment], report: Im
             )
             report.moved_codings += 1
         report.flagged_codings += anchor.flag is not None
-    store.log(
-        "import", "transcript.replace", item.id, before={"sha256": old.sha256}, after={"sha256": item.sha256}
-    )
-    report.replaced.append(item.id)
 
 
 def _flag_fields(coding: Coding, anchor: Anchor, old: Transcript) -> dict[str, str | None]:

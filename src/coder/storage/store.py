@@ -19,6 +19,7 @@ from coder.storage.codings import CodingQueries
 from coder.storage.integrity import IntegrityQueries
 from coder.storage.records import RecordQueries
 from coder.storage.review import ReviewQueries
+from coder.storage.staging import StagingQueries
 from coder.storage.transcripts import TranscriptQueries
 
 __all__ = ["Store", "StoreBase", "_dumps", "_loads", "new_guid", "now"]
@@ -32,6 +33,7 @@ class Store(
     ReviewQueries,
     IntegrityQueries,
     AssistQueries,
+    StagingQueries,
 ):
     """A project's database (``coder.db``) and its folder."""
 
