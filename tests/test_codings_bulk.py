@@ -178,3 +178,34 @@ def test_a_duplicate_row_with_its_own_memo_adds_the_memo_not_a_coding(loaded: Co
         assert coding.memo == "eerste\n\ntweede"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_key_quotes_travel_through_codings_files(loaded: Coder, tmp_path: Path, suffix: str) -> None:
+    from coder.services.codings import update_coding
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS, encoding="utf-8")
+    store = _store(loaded)
+    try:
+        import_codings(store, rows, "anna")
+        first = store.codings(coder="anna")[0]
+        update_coding(store, "anna", first.id, key_quote=True)
+        out = tmp_path / f"anna{suffix}"
+        export_codings(store, "anna", out)
+        import_codings(store, out, "carla")
+        marked = {(c.transcript_id, c.start, c.end) for c in store.codings(coder="carla") if c.key_quote}
+        assert marked == {(first.transcript_id, first.start, first.end)}
+    finally:
+        store.close()
+
+
+def test_a_key_quote_cell_that_is_not_true_or_false_names_the_row(loaded: Coder, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("transcript,start,end,code,key_quote\nT01,0,5,beperkingen,misschien\n", encoding="utf-8")
+    store = _store(loaded)
+    try:
+        with pytest.raises(InputFormatError, match="row 2: key_quote"):
+            import_codings(store, rows, "anna")
+    finally:
+        store.close()

@@ -74,3 +74,19 @@ def test_the_demo_has_a_lead_and_its_coders_code_blind(tmp_path: Path) -> None:
     assert roles.sees_others(store, "lead") and not roles.sees_others(store, "anna")
     assert roles.similar_names(store, "Anna") == ["anna"]
     store.close()
+
+
+def test_the_leads_travel_through_qdpx_so_coding_stays_blind_there(loaded: Coder, tmp_path: Path) -> None:
+    assert loaded("config", "lead", "lisa", "--new").exit_code == 0
+    out = tmp_path / "study.qdpx"
+    assert loaded("export", "qdpx", "-o", str(out)).exit_code == 0
+    elsewhere = Coder(tmp_path / "elsewhere")
+    assert elsewhere("init").exit_code == 0
+    assert elsewhere("import-qdpx", str(out)).exit_code == 0
+    assert "lisa" in elsewhere("config", "leads").output
+    # A project that has its own lead keeps it: a copy never changes who leads.
+    led = Coder(tmp_path / "led")
+    assert led("init", "--lead", "piet").exit_code == 0
+    assert led("import-qdpx", str(out)).exit_code == 0
+    listed = led("config", "leads").output
+    assert "piet" in listed and "lisa" not in listed

@@ -30,8 +30,12 @@ async def test_the_name_prompt_asks_and_remembers_the_coder(store: Store) -> Non
     again = make_app(store, None, clock=fixed_clock, cursor_blink=False)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert again.screen.query_one("#name").value == "carla"  # type: ignore[attr-defined]
+        # Not filled in with the last coder: ⏎ alone must not open someone else's layer.
+        assert again.screen.query_one("#name").value == ""  # type: ignore[attr-defined]
         await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(again.screen, HomeScreen)
+        await pilot.press(*"carla", "enter")
         await pilot.pause()
         assert isinstance(again.screen, HomeScreen)
 

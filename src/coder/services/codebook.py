@@ -135,12 +135,19 @@ def new_coder_code(
     coder = check_coder_name(coder)
     if parent_id is not None and not store.has_code(parent_id):
         raise CoderError(f"unknown parent code {parent_id!r}")
+    derived = code_id is None
     code_id = check_code_id(code_id if code_id is not None else slugify(name))
-    twin = existing_id(code_id, (c.id for c in store.codebook().codes))
+    codes = store.codebook().codes
+    twin = existing_id(code_id, (c.id for c in codes))
     if twin is not None:
-        raise CoderError(
-            f"a code with id {twin!r} already exists", "ids ignore case; choose another name or id"
-        )
+        hidden = next(c for c in codes if c.id == twin)
+        if not (derived and _hidden_from(hidden, coder)):
+            raise CoderError(
+                f"a code with id {twin!r} already exists", "ids ignore case; choose another name or id"
+            )
+        # Another coder's own code: saying so would break blind coding, so this
+        # coder's code simply gets an id of its own.
+        code_id = _free_id(code_id, {c.id.casefold() for c in codes})
     store.ensure_coder(coder)
     code = Code(
         id=code_id,
@@ -155,6 +162,19 @@ def new_coder_code(
     )
     store.save_code(code)
     return code
+
+
+def _hidden_from(code: Code, coder: str) -> bool:
+    """Whether ``code`` is another coder's own code, which ``coder`` does not see while coding blind."""
+    return code.origin == "coder" and code.created_by not in (None, "", coder)
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    """``base-2``, ``base-3`` ...: the first id not taken (compared ignoring case)."""
+    n = 2
+    while f"{base}-{n}".casefold() in taken:
+        n += 1
+    return f"{base}-{n}"
 
 
 def edit_code(store: Store, code_id: str, actor: str, **changes: object) -> Code:

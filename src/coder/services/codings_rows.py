@@ -31,8 +31,11 @@ from coder.outfile import atomic_output
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 
-# A flagged coding travels with its reason and the words it lost (the last two).
-ROW_FIELDS = ("transcript", "start", "end", "code", "memo", "flagged", "flagged_text")
+# Optional columns after the five of the row format: the key-quote mark, and a
+# flagged coding's reason and the words it lost. Each is written only when a
+# coding carries it, so the usual file keeps its five columns.
+ROW_FIELDS = ("transcript", "start", "end", "code", "memo", "key_quote", "flagged", "flagged_text")
+KEY_QUOTE_VALUES = {"": False, "0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
 REQUIRED = {"transcript", "start", "end", "code"}
 COLUMNS_HINT = "columns: transcript,start,end,code[,memo]"
 Key = tuple[str, int, int, str]
@@ -158,9 +161,19 @@ class _Validator:
             "start": start,
             "end": end,
             "code_id": self._codes[ref],
+            "key_quote": self._key_quote(where, row.get("key_quote")),
             "memo": "" if memo is None else str(memo),
             **_flag_of_row(row),
         }
+
+    def _key_quote(self, where: int, value: Any) -> bool:
+        """The ``key_quote`` cell as a bool (JSON true/false, or 1/0/true/false/yes/no in CSV)."""
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text not in KEY_QUOTE_VALUES:
+            raise InputFormatError(f"{self._label(where)}: key_quote must be true or false, not {value!r}")
+        return KEY_QUOTE_VALUES[text]
 
     def _label(self, where: int) -> str:
         """``FILE: row N`` (CSV) or ``FILE: line N`` (JSONL), built only for a message."""
@@ -283,18 +296,18 @@ def export_codings(store: Store, coder: str, out: Path) -> int:
             "end": c.end,
             "code": paths.get(c.code_id, c.code_id),
             "memo": c.memo,
+            **({"key_quote": True} if c.key_quote else {}),
             **({"flagged": c.flagged, "flagged_text": c.flagged_text} if c.flagged else {}),
         }
         for c in store.codings(coder=coder)
     ]
-    # The flag columns appear only when there is a flag to carry, so that the
-    # usual file keeps its five columns.
-    fields = ROW_FIELDS if any("flagged" in r for r in rows) else ROW_FIELDS[:5]
+    carried = {k for r in rows for k in r}
+    fields = [f for f in ROW_FIELDS if f in carried or f in ROW_FIELDS[:5]]
     with atomic_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         if suffix == ".jsonl":
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         else:
-            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer = csv.DictWriter(fh, fieldnames=fields, restval="")
             writer.writeheader()
             writer.writerows(rows)
     return len(rows)

@@ -27,6 +27,8 @@ from coder.storage.rows import table_rows
 MEMBER = "coder/extras.json"
 FORMAT = "coder-qdpx-extras 1"
 MAX_BYTES = 256 * 1024 * 1024
+TRAVELLING_SETTINGS = ("leads", "report_language")
+"""Project settings a ``.qdpx`` carries: who leads (so coding stays blind there) and the report language."""
 RECORDS = ("codebook_versions", "disagreements", "consensus_sources", "links", "transcript_status")
 
 
@@ -53,7 +55,11 @@ def extras_document(
         },
         "records": {
             **{table: table_rows(store, table) for table in RECORDS},
-            "project": [{"key": "codebook_name", "value": codebook.name}],
+            # Settings travel only to a project that lacks them: a copy never changes the lead's.
+            "project": [
+                {"key": "codebook_name", "value": codebook.name},
+                *[{"key": k, "value": v} for k in TRAVELLING_SETTINGS if (v := store.get_setting(k))],
+            ],
         },
     }  # fmt: skip
     return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")

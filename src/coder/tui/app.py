@@ -106,7 +106,9 @@ class CoderApp(App[None]):
     # -- starting ----------------------------------------------------------------------
 
     def _ask_name(self, error: str = "") -> None:
-        self.push_screen(NamePrompt(ops.last_coder(self.store) or "", error), self._named)
+        # Never filled in with the last name: on a shared machine, ⏎ would open
+        # the last person's layer (a lead's screens, or another coder's work).
+        self.push_screen(NamePrompt("", error), self._named)
 
     def _named(self, name: str | None) -> None:
         if not name:

@@ -45,7 +45,7 @@ class Dialog(ModalScreen[T | None], Generic[T]):
 
 
 class NamePrompt(Dialog[str]):
-    """Asks who is coding (pre-filled with the last coder of this project)."""
+    """Asks who is coding (never pre-filled: each person types their own name)."""
 
     def __init__(self, suggestion: str = "", error: str = "") -> None:
         super().__init__()
