@@ -294,3 +294,19 @@ def test_saturation_chart_is_written_as_svg(project: Store, tmp_path: Path) -> N
     )
     bad = invoke(project.root, "saturation", "--chart", str(tmp_path / "sat.gif"), expect_exit=1)
     assert "unsupported chart format" in bad.output
+
+
+def test_interviewer_questions_are_never_proposed(project: Store) -> None:
+    """ "Hoe gaat het met de wachtlijst?" shares the lemma, but it is the interviewer's question."""
+    apply_code(
+        project,
+        "anna",
+        "a1",
+        *span(project, "a1", "De wachtlijst voor de jeugdzorg is enorm lang."),
+        "beperkingen",
+    )
+    result = suggest_service.suggest(project, "beperkingen", "anna", limit=20)
+    texts = [passage(project, s) for s in result["suggestions"]]
+    assert any("wachtlijst" in t for t in texts), texts
+    assert not any(t.startswith(("I:", "Hoe gaat", "Wat merkt", "Nog iets")) for t in texts), texts
+    assert not set(result["evidence"]["definition_terms"]) & {"de", "het", "en", "van"}

@@ -446,3 +446,24 @@ async def test_log_screen_names_passages_not_ids(project: Store) -> None:
         assert row[2] == "review.decide"
         assert row[3].startswith(f"{item.transcript_id} · sentence"), row
         assert "final#" not in row[3]
+
+
+async def test_the_merge_detail_follows_the_focused_table_so_it_describes_what_m_acts_on(
+    project: Store,
+) -> None:
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await focus_added_codes(app, pilot)
+        screen = app.hosted
+        suggestions = screen.query_one("#mg-suggestions", DataTable)
+        suggestions.focus()
+        await pilot.pause()
+        best = screen.suggestions[0]
+        detail = str(screen.query_one("#mg-detail", Static).render())
+        assert best.source.name in detail and "added by" not in detail
+        screen.query_one("#mg-added", DataTable).focus()
+        await pilot.pause()
+        code = screen._code()
+        assert code is not None
+        detail = str(screen.query_one("#mg-detail", Static).render())
+        assert "added by" in detail and code.name in detail, "Tab alone updates the detail"

@@ -164,8 +164,10 @@ def suggest(
     index, w = _weighted_index(store)
     own = [(c.transcript_id, c.start, c.end) for c in store.codings(coder=coder, code_ids=[code_id])]
     terms = definition_terms(store, code_id) if evidence is None else list(evidence)
+    terms = [t for t in terms if t not in index.stop]
     q = centroid(w, index, index.overlapping(own, "sentence"), terms, set(index.stop))
     excluded = _excluded(index, own, store.dismissed_suggestions(coder, code_id), units, transcripts)
+    excluded |= index.overlapping(_interviewer_turns(store))
     return {
         "code": code_id,
         "coder": coder,
@@ -182,6 +184,18 @@ def suggest(
             for m in rank(w, index, q, excluded, limit)
         ],
     }
+
+
+def _interviewer_turns(store: Store) -> list[tuple[str, int, int]]:
+    """(transcript, start, end) of the interviewer's turns: questions are not proposed as passages."""
+    from coder.services.reading import INTERVIEWER
+
+    return [
+        (tid, start, end)
+        for tid, turns in store.turn_spans().items()
+        for start, end, speaker in turns
+        if speaker and INTERVIEWER.search(speaker.strip())
+    ]
 
 
 def _excluded(

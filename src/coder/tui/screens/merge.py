@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -216,6 +216,10 @@ class MergeScreen(Screen[None]):
     def _highlighted(self) -> None:
         self._show_detail()
 
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        """Tab moves the keys to the other table: the detail follows, so it describes what m acts on."""
+        self._show_detail()
+
     def _show_detail(self) -> None:
         suggestion, code = self._suggestion(), self._code()
         if suggestion is not None and self.focused is self.query_one("#mg-suggestions"):
@@ -291,7 +295,8 @@ class MergeScreen(Screen[None]):
         if not into:
             return
         records: list[codes_service.MergeRecord] = []
-        label = f"merged {code.name} into {into}"
+        target = self.store.get_code(into) if self.store.has_code(into) else None
+        label = f"merged {code.name} into {target.name if target else into}"
         self._run(
             lambda: records.append(codes_service.merge_code(self.store, code.id, into, self.actor)), label
         )
