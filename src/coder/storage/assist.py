@@ -34,7 +34,9 @@ class AssistQueries(StoreBase):
         """Remember that ``coder`` turned down this passage for ``code_id``."""
         row = {"coder": coder, "code_id": code_id, "transcript_id": transcript_id, "start": start, "end": end}
         self._upsert(
-            "suggestion_dismissals", {**row, "at": now()}, pk=("coder", "code_id", "transcript_id", "start", "end")
+            "suggestion_dismissals",
+            {**row, "at": now()},
+            pk=("coder", "code_id", "transcript_id", "start", "end"),
         )
 
     def dismissed_suggestions(self, coder: str, code_id: str) -> set[tuple[str, int, int]]:
