@@ -20,6 +20,7 @@ status line says "✓ saved" only once the service has returned.
 | s | similar passages for a code here ("more like this"): ⏎ jump, a apply, x dismiss |
 | g / G | next / previous uncoded respondent sentence |
 | d | mark the transcript done (again to undo) |
+| F | next flagged coding (words gone after a re-import; ⚠ in the margin): e mends it |
 | u, ctrl+z / ctrl+y | undo / redo |
 | b | show or hide the code tree (folded away below 110 columns) |
 | q | back to the transcripts |
@@ -57,6 +58,7 @@ A = TypeVar("A")
 NEEDS_CODING = {"remove", "memo", "key_quote", "edit_span"}
 RECENT = "apply one of the 9 most recent codes"
 LOW_COVERAGE = 0.5  # below this share of respondent sentences coded, 'd' asks first
+FLAGGED = "⚠ flagged: words gone — e changes its span, or `coder codings resolve`"
 
 
 def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code], editing: bool) -> str:
@@ -66,7 +68,9 @@ def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code
     )
     codes = ", ".join(dict.fromkeys(names[c.code_id].name if c.code_id in names else c.code_id for c in here))
     count = f"{len(here)} code{'s' * (len(here) != 1)} here" + (f": {codes}" if codes else "")
-    return f"{'editing span · ' if editing else ''}{sentence}, chars {sel.start}–{sel.end} · {count}"
+    # The flag goes first: it is what needs doing, and the line is cut at the right on narrow terminals.
+    flag = f"{FLAGGED} · " if any(c.flagged for c in here) else ""
+    return f"{'editing span · ' if editing else ''}{flag}{sentence}, chars {sel.start}–{sel.end} · {count}"
 
 
 class CodingScreen(AssistActions):
@@ -98,6 +102,9 @@ class CodingScreen(AssistActions):
             "G", "uncoded(-1)", "previous uncoded", show=False, tooltip="previous uncoded respondent sentence"
         ),
         Binding("d", "done", "done", show=False, tooltip="mark the transcript done / not done"),
+        Binding(
+            "F", "next_flagged", "flagged", show=False, tooltip="next flagged coding (its words are gone)"
+        ),
         Binding("u,ctrl+z", "undo", "undo", tooltip="undo the last action"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="redo"),
         Binding("q", "back", "back", show=False, tooltip="back to the transcripts"),
@@ -148,6 +155,9 @@ class CodingScreen(AssistActions):
         view.set_codings(self.codings.values())
         self.query_one(CodeTree).show_codes(self.codebook, self.ctx.store.code_counts(self.ctx.coder))
         self.query_one(StatusLine).saved = "✓ everything saved"
+        flagged = sum(1 for c in self.codings.values() if c.flagged)
+        if flagged:
+            self.notify(f"⚠ {flagged} flagged coding(s) here lost their words: F goes to them", timeout=8)
         self._retitle()
         self._show_recent()
         view.focus()
@@ -288,6 +298,17 @@ class CodingScreen(AssistActions):
         else:
             view.selection = reading.select_sentence(self.doc, found)
 
+    def action_next_flagged(self) -> None:
+        """Select the next coding whose words are gone after a re-import (e then gives it a span)."""
+        flagged = sorted((c for c in self.codings.values() if c.flagged), key=lambda c: (c.start, c.id))
+        view = self.query_one(TranscriptView)
+        if not flagged or view.selection is None:
+            self.notify("no flagged coding in this transcript", timeout=3)
+            return
+        at = view.selection.start
+        target = next((c for c in flagged if c.start > at), flagged[0])
+        view.selection = reading.select_span(self.doc, target.start, target.end)
+
     def action_done(self) -> None:
         """Mark the transcript done (or not done again); asks first when little of it is coded."""
         coded, total = self.coverage.respondent_coverage()
@@ -380,7 +401,8 @@ class CodingScreen(AssistActions):
         names = self.codebook.by_id()
         name = names[coding.code_id].name if coding.code_id in names else coding.code_id
         quote = " ".join(self.doc.text[coding.start : coding.end].split())
-        return Text.assemble((name, "bold"), ("  ★" if coding.key_quote else ""), f"  “{quote[:60]}”")
+        marks = ("  ★" if coding.key_quote else "") + ("  ⚠ flagged" if coding.flagged else "")
+        return Text.assemble((name, "bold"), marks, f"  “{quote[:60]}”")
 
     def _memo_dialog(self, coding: Coding) -> None:
         dialog = MemoDialog(f"Memo on {self._describe(coding).plain[:50]}", coding.memo)
