@@ -47,6 +47,7 @@ async def test_a_flagged_coding_is_marked_in_the_margin_and_explained_when_selec
         label_line = next(line for line, cid in view._margin.labels.items() if cid == flagged.id)
         assert view._margin_text(label_line).plain.strip() == "⚠ Eigen kracht"
         assert "⚠" in app.export_screenshot()
+        assert "⚠ flagged  “Soms voel ik me handelingsverlegen" in screen._describe(flagged).plain
 
 
 async def test_e_gives_a_flagged_coding_a_new_span_and_clears_the_flag(app: CoderApp, cut: Store) -> None:

@@ -23,6 +23,7 @@ import json
 from rapidfuzz.distance import DamerauLevenshtein
 
 from coder.errors import CoderError
+from coder.naming import check_coder_name
 from coder.services.finding import fold
 from coder.storage import Store
 
@@ -93,9 +94,10 @@ def writing_coder(store: Store, name: str, new: bool = False) -> str:
     A coder layer the project has (a consensus layer included) or a lead is
     used as it is; a name that merely looks like a known one (``Anna`` beside
     ``anna``) is refused unless ``new`` says it is a genuinely new person, so a
-    command line slip never starts a silent second coder.
+    command line slip never starts a silent second coder. The name rule is
+    the command line's own (``check_coder_name``: trimmed, no ','), as before.
     """
-    name = check_name(name)
+    name = check_coder_name(name)
     if name in _layer_names(store) or not (near := similar_names(store, name)) or new:
         return name
     raise CoderError(
@@ -106,7 +108,7 @@ def writing_coder(store: Store, name: str, new: bool = False) -> str:
 
 def existing_coder(store: Store, name: str) -> str:
     """``name`` if it is a coder layer of the project; a ``CoderError`` naming the look-alikes otherwise."""
-    name = check_name(name)
+    name = check_coder_name(name)
     if name in _layer_names(store):
         return name
     near = similar_names(store, name)

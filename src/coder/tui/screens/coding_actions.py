@@ -203,7 +203,9 @@ class CodingActions(AssistActions):
     def _describe(self, coding: Coding) -> Text:
         names = self.codebook.by_id()
         name = names[coding.code_id].name if coding.code_id in names else coding.code_id
-        quote = " ".join(self.doc.text[coding.start : coding.end].split())
+        # A flagged coding's span holds none of its words: show the words it lost instead.
+        words = coding.flagged_text if coding.flagged and coding.flagged_text else None
+        quote = " ".join((words or self.doc.text[coding.start : coding.end]).split())
         marks = ("  ★" if coding.key_quote else "") + ("  ⚠ flagged" if coding.flagged else "")
         return Text.assemble((name, "bold"), marks, f"  “{quote[:60]}”")
 
