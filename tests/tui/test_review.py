@@ -260,6 +260,7 @@ async def test_review_builds_the_layer_for_the_coders_present(template: Path, tm
         assert "from anna and bram" in hint and "--coders anna,bram --into second" in hint
         assert "A,B" not in hint
         await pilot.press("r")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert progress(app.review) == "1 of 4 · 4 open"
     assert len(review_queue(store, "second")) == 4

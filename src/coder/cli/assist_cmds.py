@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from coder.cli import cli, out_console, print_json, project
-from coder.cli.common import JSON, warn
+from coder.cli.common import JSON, NEW_CODER, warn
+from coder.services import roles
 
 
 @cli.command("suggest")
@@ -42,6 +43,7 @@ def suggest_cmd(ctx: click.Context, code_id: str, coder: str, limit: int, unit: 
     from coder.services.suggest import KINDS, suggest
 
     store = project(ctx).store
+    coder = roles.existing_coder(store, coder)
     result = suggest(store, code_id, coder, limit, KINDS if unit == "any" else (unit,))
     if as_json:
         print_json(result)
@@ -67,10 +69,18 @@ def suggest_cmd(ctx: click.Context, code_id: str, coder: str, limit: int, unit: 
 @click.option("--unit", type=click.Choice(["sentence", "turn"]), default="sentence", show_default=True,
               help="Extend each hit to its sentence or its turn.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Only list what would be coded.")
+@NEW_CODER
 @JSON
 @click.pass_context
 def autocode_cmd(
-    ctx: click.Context, query: str, code_id: str, coder: str, unit: str, dry_run: bool, as_json: bool
+    ctx: click.Context,
+    query: str,
+    code_id: str,
+    coder: str,
+    unit: str,
+    dry_run: bool,
+    new_coder: bool,
+    as_json: bool,
 ) -> None:
     """Apply a code to every search hit, extended to its sentence or turn (one transaction).
 
@@ -78,7 +88,9 @@ def autocode_cmd(
     """
     from coder.services.autocode import autocode
 
-    result = autocode(project(ctx).store, query, code_id, coder, unit, apply=not dry_run)
+    store = project(ctx).store
+    coder = roles.writing_coder(store, coder, new_coder)
+    result = autocode(store, query, code_id, coder, unit, apply=not dry_run)
     if as_json:
         print_json(result)
         return

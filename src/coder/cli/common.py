@@ -2,7 +2,8 @@
 
 The package ``__init__`` holds the group, the error handling and JSON
 output; what lives here is smaller: the ``--actor`` and ``--json`` options of
-the reconciliation and codebook commands, warnings, and the lines that list
+the reconciliation and codebook commands, ``--new-coder`` of the
+commands that write under a typed coder name, warnings, and the lines that list
 what an import or a merge added, so that every command words them alike.
 """
 
@@ -14,6 +15,11 @@ import click
 
 ACTOR = click.option("--actor", default="lead", show_default=True, help="Who takes the action (audit log).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+NEW_CODER = click.option(
+    "--new-coder",
+    is_flag=True,
+    help="--coder is a new person, although the name looks like a known coder's (Anna beside anna).",
+)
 
 
 def warn(message: str) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from coder.cli import cli, console, print_json, progress_bar, project
-from coder.cli.common import echo_lists
+from coder.cli.common import NEW_CODER, echo_lists
 from coder.cli.roles_cmds import init_leads
 from coder.services import codebook as codebook_service
 from coder.services import codings as codings_service
+from coder.services import roles
 from coder.services.project import init_project
 from coder.services.transcripts import import_transcripts, parse_attr_options, transcript_document
 
@@ -269,9 +270,10 @@ def codings() -> None:
 @click.option("--coder", required=True, help="Whose codings these are.")
 @click.option("--add-missing-codes", is_flag=True, help="Add unknown codes as created by this coder.")
 @click.option("--replace", is_flag=True, help="Replace the coder's codings of the transcripts in the file.")
+@NEW_CODER
 @click.pass_context
 def codings_import(
-    ctx: click.Context, file: Path, coder: str, add_missing_codes: bool, replace: bool
+    ctx: click.Context, file: Path, coder: str, add_missing_codes: bool, replace: bool, new_coder: bool
 ) -> None:
     """Import rows of transcript,start,end,code[,memo] for one coder.
 
@@ -281,7 +283,9 @@ def codings_import(
 
     Example: coder codings import anna.csv --coder anna
     """
-    result = codings_service.import_codings(project(ctx).store, file, coder, add_missing_codes, replace)
+    store = project(ctx).store
+    coder = roles.writing_coder(store, coder, new_coder)
+    result = codings_service.import_codings(store, file, coder, add_missing_codes, replace)
     line = f"imported {result['imported']} codings for {coder} ({result['codes_added']} codes added)"
     extra = [
         f"{result[k]} {what}"
@@ -315,15 +319,24 @@ def codes() -> None:
 @click.option("--parent", help="Parent code id.")
 @click.option("--description", default="", help="Definition.")
 @click.option("--id", "code_id", help="Code id (default: from the name).")
+@NEW_CODER
 @click.pass_context
 def codes_add(
-    ctx: click.Context, name: str, coder: str, parent: str | None, description: str, code_id: str | None
+    ctx: click.Context,
+    name: str,
+    coder: str,
+    parent: str | None,
+    description: str,
+    code_id: str | None,
+    new_coder: bool,
 ) -> None:
     """Add a code as created by a coder.
 
     Example: coder codes add "Werkdruk" --coder anna --parent organisatie
     """
-    code = codebook_service.add_code(project(ctx).store, name, coder, parent, description, code_id)
+    store = project(ctx).store
+    coder = roles.writing_coder(store, coder, new_coder)
+    code = codebook_service.add_code(store, name, coder, parent, description, code_id)
     click.echo(f"added {code.id}")
 
 

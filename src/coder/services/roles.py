@@ -23,6 +23,7 @@ import json
 from rapidfuzz.distance import DamerauLevenshtein
 
 from coder.errors import CoderError
+from coder.naming import check_coder_name
 from coder.services.finding import fold
 from coder.storage import Store
 
@@ -85,6 +86,43 @@ def remove_lead(store: Store, name: str, actor: str = "lead") -> list[str]:
         store.set_setting(LEADS_SETTING, json.dumps([n for n in current if n != name]))
         store.log(actor, "lead.remove", name)
     return leads(store)
+
+
+def writing_coder(store: Store, name: str, new: bool = False) -> str:
+    """``name`` checked before codings or codes are written under it.
+
+    A coder layer the project has (a consensus layer included) or a lead is
+    used as it is; a name that merely looks like a known one (``Anna`` beside
+    ``anna``) is refused unless ``new`` says it is a genuinely new person, so a
+    command line slip never starts a silent second coder. The name rule is
+    the command line's own (``check_coder_name``: trimmed, no ','), as before.
+    """
+    name = check_coder_name(name)
+    if name in _layer_names(store) or not (near := similar_names(store, name)) or new:
+        return name
+    raise CoderError(
+        f"{name!r} looks like {', '.join(repr(n) for n in near)}, a coder in this project",
+        f"use that spelling, or add --new-coder if {name} is someone else",
+    )
+
+
+def existing_coder(store: Store, name: str) -> str:
+    """``name`` if it is a coder layer of the project; a ``CoderError`` naming the look-alikes otherwise."""
+    name = check_coder_name(name)
+    if name in _layer_names(store):
+        return name
+    near = similar_names(store, name)
+    hint = (
+        f"did you mean {' or '.join(near)}?"
+        if near
+        else f"coders: {', '.join(_layer_names(store)) or 'none yet'}"
+    )
+    raise CoderError(f"no coder {name!r} in this project", hint)
+
+
+def _layer_names(store: Store) -> list[str]:
+    """Every coder layer, consensus layers included."""
+    return [c["name"] for c in store.coders()]
 
 
 def known_names(store: Store) -> list[str]:

@@ -47,7 +47,7 @@ from coder.services.session import Clock, Session
 from coder.storage import Store
 from coder.tui.context import TuiContext
 from coder.tui.messages import OpenScreen, OpenTranscript
-from coder.tui.registry import EXTRA_SCREENS, lead_only_message, screen_entry
+from coder.tui.registry import EXTRA_SCREENS, lead_keys, lead_only_message, screen_entry
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import ChoiceDialog, NamePrompt
 from coder.tui.screens.help import HelpScreen, key_label, sections_for
@@ -172,7 +172,7 @@ class CoderApp(App[None]):
         """Keys of extra screens show only when their module is installed and a coder is set."""
         if action == "open_screen":
             entry = screen_entry(str(parameters[0])) if parameters else None
-            return bool(entry and entry.available() and self.ctx and self.ctx.sees_others)
+            return bool(entry and entry.available() and self.ctx and (self.ctx.sees_others or not entry.lead))
         return True
 
     def action_open_screen(self, name: str) -> None:
@@ -181,7 +181,7 @@ class CoderApp(App[None]):
         if entry is None or not entry.available() or self.ctx is None:
             self.notify(f"the {name} screen is not available", severity="warning")
             return
-        if not self.ctx.sees_others:
+        if entry.lead and not self.ctx.sees_others:
             self.notify(lead_only_message(entry.title, self.ctx.leads), severity="warning")
             return
         self.push_screen(entry.load()(self.ctx))
@@ -189,7 +189,8 @@ class CoderApp(App[None]):
     def action_help(self) -> None:
         """Show every key of the current screen."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(sections_for(self.screen, self)))
+            refused = [] if self.ctx is None else lead_keys(self.ctx.sees_others)
+            self.push_screen(HelpScreen(sections_for(self.screen, self, refused)))
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""
@@ -216,7 +217,12 @@ class CoderApp(App[None]):
         for title, help_text, callback in extra() if callable(extra) else ():
             yield SystemCommand(title, help_text, callback)
         for entry in EXTRA_SCREENS if isinstance(screen, HomeScreen) else ():
-            if entry.available() and self.ctx is not None and self.ctx.sees_others and entry.key is None:
+            if (
+                entry.available()
+                and self.ctx is not None
+                and entry.key is None
+                and (self.ctx.sees_others or not entry.lead)
+            ):
                 yield SystemCommand(entry.title, entry.help, partial(self.action_open_screen, entry.name))
 
     def _binding_command(

@@ -31,6 +31,8 @@ class ScreenEntry:
     title: str
     help: str
     key: str | None = None
+    lead: bool = True
+    """A lead screen: it shows other coders' work, so only a lead opens it once a project has one."""
 
     def available(self) -> bool:
         """Whether the module exists in this installation (looked up once)."""
@@ -54,7 +56,7 @@ EXTRA_SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("log", "coder.tui.screens.log", "LogScreen", "Audit log",
                 "every action: who, when, before/after", "L"),
     ScreenEntry("saturation", "coder.tui.screens.saturation", "SaturationScreen", "Saturation",
-                "new codes per transcript and respondents per code (your codings)", "S"),
+                "new codes per transcript and respondents per code (your codings)", "S", lead=False),
 )  # fmt: skip
 
 
@@ -69,6 +71,11 @@ def _module_exists(module: str) -> bool:
 def screen_entry(name: str) -> ScreenEntry | None:
     """The registered screen called ``name``, if any."""
     return next((e for e in EXTRA_SCREENS if e.name == name), None)
+
+
+def lead_keys(sees_others: bool) -> list[str]:
+    """The keys of the lead screens that a coder who may not see others' work cannot open."""
+    return [] if sees_others else [e.key for e in EXTRA_SCREENS if e.key and e.lead]
 
 
 def lead_only_message(title: str, leads: tuple[str, ...]) -> str:

@@ -14,7 +14,9 @@ result tagged with the request it answers; one handler routes results and
 reports failures, and drops answers to requests that are no longer current.
 The context view (``unit_context``) reads one transcript and two coders'
 codings on the screen's own store: small reads, done on the main thread. The
-tables' cells and lines are made in ``coder.tui.widgets.agreement_table``.
+drill-down views' actions and drawing are the ``AgreementDrillDown`` mixin
+(``agreement_views``); the tables' cells and lines are made in
+``coder.tui.widgets.agreement_table``.
 
 | Key | Action |
 | --- | --- |
@@ -36,21 +38,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
-from coder.services.agreement import agreement_report, disagreements, unit_context
+from coder.services.agreement import agreement_report, disagreements
 from coder.services.project import open_project
 from coder.storage import Store
+from coder.tui.screens.agreement_views import AgreementDrillDown
 from coder.tui.widgets.agreement_table import (
     INTERVAL_RESAMPLES,
     Row,
@@ -61,8 +62,6 @@ from coder.tui.widgets.agreement_table import (
     fill_table,
     interval_progress,
     overall_line,
-    side_lines,
-    trimmed,
     worst_first,
 )
 from coder.tui.widgets.code_labels import CodeLabels
@@ -70,8 +69,6 @@ from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
     from coder.tui.context import TuiContext
-
-LIST_COLUMNS = ("transcript", "unit", "applied by", "text")
 
 
 # -- what the workers answer ----------------------------------------------------------------
@@ -91,7 +88,7 @@ class Answer:
 # -- the screen ------------------------------------------------------------------------------
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(AgreementDrillDown):
     """Agreement per code between two coders, worst first; ⏎ drills down to the disagreeing quotes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -301,33 +298,6 @@ class AgreementScreen(Screen[None]):
             return self.view == "context"
         return True
 
-    def action_open_code(self) -> None:
-        """List the segments where only one coder applied the highlighted code."""
-        table = self.query_one("#ag-codes", DataTable)
-        if self.coders is None or not self.rows or table.cursor_row >= len(self.rows):
-            return
-        self.code = self.rows[table.cursor_row]
-        self.disagreeing = []
-        fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, [])
-        self.query_one("#ag-code-heading", Static).update(Text(f"{self._label()} — finding disagreements…"))
-        self.view = "disagreements"
-        self._disagreements_worker((self.coders, self.unit, self.code["code_id"]))
-
-    def action_open_disagreement(self) -> None:
-        """Show the highlighted disagreement in its context."""
-        table = self.query_one("#ag-disagreements", DataTable)
-        if 0 <= table.cursor_row < len(self.disagreeing):
-            self._show_context(self.disagreeing[table.cursor_row])
-            self.view = "context"
-
-    def action_step(self, step: int) -> None:
-        """Show the next (1) or previous (-1) disagreement of the code."""
-        table = self.query_one("#ag-disagreements", DataTable)
-        row = table.cursor_row + step
-        if 0 <= row < len(self.disagreeing):
-            table.move_cursor(row=row)
-            self._show_context(self.disagreeing[row])
-
     def action_toggle_unit(self) -> None:
         """Compare sentences or whole speaker turns."""
         self.unit = "turn" if self.unit == "sentence" else "sentence"
@@ -376,13 +346,6 @@ class AgreementScreen(Screen[None]):
         if self.view == "context" and 0 <= row < len(self.disagreeing):
             self._show_context(self.disagreeing[row])
 
-    def _named(self, row: Row) -> Row:
-        """A code row as shown: its code by name (or name path), never by id."""
-        return {**row, "code": self.labels(row["code_id"])}
-
-    def _label(self) -> str:
-        return self.labels(self.code["code_id"]) if self.code else ""
-
     def action_close(self) -> None:
         """Close the agreement screen."""
         if len(self.app.screen_stack) > 1:
@@ -421,45 +384,3 @@ class AgreementScreen(Screen[None]):
         self.query_one("#ag-detail", Static).update(detail)
         if self.rows:
             table.move_cursor(row=0)
-
-    def _show_disagreements(self, rows: list[Row]) -> None:
-        assert self.code is not None and self.coders is not None
-        self.disagreeing = rows
-        cells = []
-        for row in rows:
-            who, name = ("A", self.coders[0]) if row["applied_by"] == "a" else ("B", self.coders[1])
-            where = [Text(row["transcript"], style="bold"), Text(f"{self.unit} {row['unit'] + 1}")]
-            cells.append([*where, Text(f"{who} only ({name})"), Text(trimmed(row["text"]))])
-        fill_table(self.query_one("#ag-disagreements", DataTable), LIST_COLUMNS, cells)
-        count = f"{len(rows)} disagreeing {self.unit}{'s' if len(rows) != 1 else ''}"
-        a, b = self.coders
-        self.query_one("#ag-code-heading", Static).update(
-            Text(
-                f"{self._label()} — {count} (A {a} {self.code['n_a']}, B {b} {self.code['n_b']}, "
-                f"both {self.code['n_both']})" + ("" if rows else " · the two coders agree on every unit")
-            )
-        )
-
-    def _show_context(self, row: Row) -> None:
-        assert self.code is not None and self.coders is not None
-        ctx = unit_context(self.store, self.coders, row, self.unit)
-        heading = f"{row['transcript']} · {self.unit} {row['unit'] + 1} of {ctx.total} · {self._label()}"
-        self.query_one("#ag-context-heading", Static).update(Text(heading))
-        parts: list[str | tuple[str, str]] = []
-        for speaker, text, here in ctx.lines:
-            parts.append((f"{speaker or '—'}  ", "bold $secondary" if here else "dim"))
-            parts.append((text + "\n", "bold on $accent 35%" if here else "dim"))
-        self.query_one("#ag-context-body", Static).update(Content.assemble(*parts).rstrip())
-        for side, name, codes, codings in zip(
-            "ab", self.coders, (row["codes_a"], row["codes_b"]), ctx.codings, strict=True
-        ):
-            box = self.query_one(f"#ag-side-{side}")
-            applied = row["applied_by"] == side
-            box.set_class(applied, "-applied")
-            box.set_class(not applied, "-missing")
-            box.border_title = Text(
-                f"{side.upper()} · {name}" + (" — applied it" if applied else " — did not")
-            )
-            self.query_one(f"#ag-{side}-body", Static).update(
-                side_lines(self.unit, self.code["code"], codes, codings, self.labels)
-            )

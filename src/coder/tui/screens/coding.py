@@ -5,7 +5,10 @@ view of the codebook (shared codes plus this coder's own), so another coder's
 work cannot reach it. Every action is one ``Session`` call — a committed
 transaction — and its ``Change`` is applied in place (a dict of codings, a
 coverage counter, tree counts), so nothing is reloaded after an action and the
-status line says "✓ saved" only once the service has returned.
+status line says "✓ saved" only once the service has returned. The key
+actions live in the ``CodingActions`` mixin (``coding_actions``), the assisted
+ones in ``AssistActions`` (``coding_assist``); this module keeps the layout,
+the handlers and the one place an action is run and shown.
 
 | Key | Action |
 | --- | --- |
@@ -20,6 +23,7 @@ status line says "✓ saved" only once the service has returned.
 | s | similar passages for a code here ("more like this"): ⏎ jump, a apply, x dismiss |
 | g / G | next / previous uncoded respondent sentence |
 | d | mark the transcript done (again to undo) |
+| F | next flagged coding (words gone after a re-import; ⚠ in the margin): e mends it |
 | u, ctrl+z / ctrl+y | undo / redo |
 | b | show or hide the code tree (folded away below 110 columns) |
 | q | back to the transcripts |
@@ -30,7 +34,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -41,22 +45,18 @@ from textual.widgets import Footer
 from coder.errors import CoderError
 from coder.model import Code, Coding
 from coder.services import finding, reading
-from coder.services.finding import SearchHit
 from coder.services.reading import Coverage, Selection
 from coder.services.session import Change
-from coder.storage import open_store
 from coder.tui.context import TuiContext
-from coder.tui.screens.coding_assist import AssistActions
-from coder.tui.screens.dialogs import CREATE, ChoiceDialog, CodeDraft, CodeForm, CodePicker, MemoDialog
-from coder.tui.screens.search import CodeHits, SearchDialog
+from coder.tui.screens.coding_actions import CodingActions
+from coder.tui.screens.dialogs import CodeDraft, CodeForm, MemoDialog
 from coder.tui.widgets.code_tree import CodebookPane, CodeTree, code_colors
 from coder.tui.widgets.status import DefinitionStrip, RecentBar, StatusLine, TitleBar
 from coder.tui.widgets.transcript_view import TranscriptView
 
-A = TypeVar("A")
 NEEDS_CODING = {"remove", "memo", "key_quote", "edit_span"}
 RECENT = "apply one of the 9 most recent codes"
-LOW_COVERAGE = 0.5  # below this share of respondent sentences coded, 'd' asks first
+FLAGGED = "⚠ flagged: words gone — e changes its span, or `coder codings resolve`"
 
 
 def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code], editing: bool) -> str:
@@ -66,10 +66,12 @@ def describe_selection(sel: Selection, here: list[Coding], names: dict[str, Code
     )
     codes = ", ".join(dict.fromkeys(names[c.code_id].name if c.code_id in names else c.code_id for c in here))
     count = f"{len(here)} code{'s' * (len(here) != 1)} here" + (f": {codes}" if codes else "")
-    return f"{'editing span · ' if editing else ''}{sentence}, chars {sel.start}–{sel.end} · {count}"
+    # The flag goes first: it is what needs doing, and the line is cut at the right on narrow terminals.
+    flag = f"{FLAGGED} · " if any(c.flagged for c in here) else ""
+    return f"{'editing span · ' if editing else ''}{flag}{sentence}, chars {sel.start}–{sel.end} · {count}"
 
 
-class CodingScreen(AssistActions):
+class CodingScreen(CodingActions):
     """Code one transcript: select, apply, adjust, memo — all saved as you go."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,6 +100,9 @@ class CodingScreen(AssistActions):
             "G", "uncoded(-1)", "previous uncoded", show=False, tooltip="previous uncoded respondent sentence"
         ),
         Binding("d", "done", "done", show=False, tooltip="mark the transcript done / not done"),
+        Binding(
+            "F", "next_flagged", "flagged", show=False, tooltip="next flagged coding (its words are gone)"
+        ),
         Binding("u,ctrl+z", "undo", "undo", tooltip="undo the last action"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="redo"),
         Binding("q", "back", "back", show=False, tooltip="back to the transcripts"),
@@ -118,11 +123,6 @@ class CodingScreen(AssistActions):
         self._span = span
         self._coded_here = False
         self._key_state: tuple[object, ...] = ()
-
-    @property
-    def transcript_id(self) -> str:
-        """The transcript on this screen."""
-        return self.doc.transcript.id
 
     def compose(self) -> ComposeResult:
         yield TitleBar(f"coder · {self.ctx.study} · coder {self.ctx.coder}")
@@ -148,6 +148,9 @@ class CodingScreen(AssistActions):
         view.set_codings(self.codings.values())
         self.query_one(CodeTree).show_codes(self.codebook, self.ctx.store.code_counts(self.ctx.coder))
         self.query_one(StatusLine).saved = "✓ everything saved"
+        flagged = sum(1 for c in self.codings.values() if c.flagged)
+        if flagged:
+            self.notify(f"⚠ {flagged} flagged coding(s) here lost their words: F goes to them", timeout=8)
         self._retitle()
         self._show_recent()
         view.focus()
@@ -210,139 +213,12 @@ class CodingScreen(AssistActions):
             return self.ctx.session.can_redo
         return True
 
-    def action_pick(self) -> None:
-        """Open the code picker; its answer is applied to the selection."""
-        picker = CodePicker(self.codebook, self.query_one(CodeTree).color_map, self.ctx.session.recent)
-        self.app.push_screen(picker, self._picked)
-
-    def _picked(self, answer: str | None) -> None:
-        if answer and answer.startswith(CREATE):
-            self.app.push_screen(CodeForm(self.codebook, name=answer.removeprefix(CREATE)), self._new_code)
-        elif answer:
-            self._apply(answer)
-
-    def action_recent(self, index: int) -> None:
-        """Apply the ``index``-th most recently used code."""
-        recent = self._recent()
-        if index < len(recent):
-            self._apply(recent[index].id)
-
-    def action_remove(self) -> None:
-        """Remove one of the codes on the selection."""
-        self._with_coding("Remove which code?", lambda c: self._act(lambda: self.ctx.session.remove(c.id)))
-
-    def action_key_quote(self) -> None:
-        """Flag (or unflag) a coding on the selection as a key quote."""
-        self._with_coding(
-            "Key quote: which code?", lambda c: self._act(lambda: self.ctx.session.toggle_key_quote(c.id))
-        )
-
-    def action_memo(self) -> None:
-        """Write the memo of a coding on the selection."""
-        self._with_coding("Memo on which code?", self._memo_dialog)
-
-    def action_transcript_memo(self) -> None:
-        """Write this coder's memo on the transcript."""
-        text = self.ctx.session.memo_text("transcript", self.transcript_id)
-        dialog = MemoDialog(f"Memo on transcript {self.transcript_id}", text)
-        self.app.push_screen(
-            dialog, self._answered(partial(self.ctx.session.set_memo, "transcript", self.transcript_id))
-        )
-
-    def action_edit_span(self) -> None:
-        """Select a coding's span to adjust it with the selection keys."""
-        self._with_coding("Change the span of which code?", self._start_span_edit)
-
-    def action_save_span(self) -> None:
-        """Give the coding being edited the current selection as its span."""
-        sel, coding = self.query_one(TranscriptView).selection, self.editing
-        self._stop_span_edit()
-        if sel is not None and coding is not None:
-            self._act(lambda: self.ctx.session.set_span(coding.id, sel.start, sel.end))
-
-    def action_cancel_span(self) -> None:
-        """Stop editing a span without changing it."""
-        self._stop_span_edit()
-
-    def action_new_code(self) -> None:
-        """Add a code of your own (and apply it to the selection)."""
-        tree = self.query_one(CodeTree)
-        parent = tree.focused_code.id if tree.has_focus and tree.focused_code else None
-        self.app.push_screen(CodeForm(self.codebook, parent_id=parent), self._new_code)
-
-    def action_search(self, everywhere: bool) -> None:
-        """Search this transcript (or all); the chosen hit is selected."""
-        dialog = SearchDialog(
-            self._searcher, self.transcript_id, everywhere, self.ctx.last_query, self.ctx.last_hits
-        )
-        self.app.push_screen(dialog, self._jump)
-
-    def action_uncoded(self, direction: int) -> None:
-        """Move to the next (or previous) respondent sentence nobody — you — coded yet."""
-        view = self.query_one(TranscriptView)
-        if view.selection is None:
-            return
-        found = self.coverage.next_uncoded(view.selection.head, direction)
-        if found is None:
-            self.notify("no uncoded respondent sentence that way", timeout=3)
-        else:
-            view.selection = reading.select_sentence(self.doc, found)
-
-    def action_done(self) -> None:
-        """Mark the transcript done (or not done again); asks first when little of it is coded."""
-        coded, total = self.coverage.respondent_coverage()
-        if self.done or not total or coded / total >= LOW_COVERAGE:
-            self._act(lambda: self.ctx.session.set_done(self.transcript_id, not self.done))
-            return
-        question = f"Only {coded} of {total} respondent sentences ({coded / total:.0%}) are coded. Done?"
-        choices = [("done", f"mark {self.transcript_id} done anyway"), ("back", "keep coding")]
-        self.app.push_screen(
-            ChoiceDialog(question, choices),
-            lambda answer: (
-                self._act(lambda: self.ctx.session.set_done(self.transcript_id, True))
-                if answer == "done"
-                else None
-            ),
-        )
-
-    def action_undo(self) -> None:
-        """Undo the last action of this session."""
-        self._act(self.ctx.session.undo)
-
-    def action_redo(self) -> None:
-        """Redo the last undone action."""
-        self._act(self.ctx.session.redo)
-
-    def action_back(self) -> None:
-        """Back to the transcripts."""
-        self.dismiss()
-
-    def action_toggle_tree(self) -> None:
-        """Show or hide the code tree (hidden by default below 110 columns)."""
-        pane = self.query_one(CodebookPane)
-        shown = pane.display
-        self.set_class(not shown, "-tree-shown")
-        self.set_class(shown, "-tree-hidden")
-        if shown:
-            self.query_one(TranscriptView).focus()
-        else:
-            self.query_one(CodeTree).focus()
-
     # -- doing things ----------------------------------------------------------------------
 
     def _apply(self, code_id: str) -> None:
         sel = self.query_one(TranscriptView).selection
         if sel is not None:
             self._act(lambda: self.ctx.session.apply(self.transcript_id, sel.start, sel.end, code_id))
-
-    def _answered(self, then: Callable[[A], Change]) -> Callable[[A | None], None]:
-        """A dialog callback: run ``then`` with the answer; a cancelled dialog (None) does nothing."""
-
-        def callback(answer: A | None) -> None:
-            if answer is not None:
-                self._act(lambda: then(answer))
-
-        return callback
 
     def _act(self, action: Callable[[], Change]) -> None:
         """Run one session action (see ``_perform``)."""
@@ -364,74 +240,6 @@ class CodingScreen(AssistActions):
     def _failed(self, message: str) -> None:
         self.query_one(StatusLine).mark_error(message)
         self.notify(message, severity="error")
-
-    def _with_coding(self, question: str, then: Callable[[Coding], Any]) -> None:
-        sel = self.query_one(TranscriptView).selection
-        here = reading.overlapping(self.codings.values(), sel.start, sel.end) if sel else []
-        if len(here) == 1:
-            then(here[0])
-        elif here:
-            choices = [(str(c.id), self._describe(c)) for c in here]
-            self.app.push_screen(
-                ChoiceDialog(question, choices), lambda k: then(self.codings[int(k)]) if k else None
-            )
-
-    def _describe(self, coding: Coding) -> Text:
-        names = self.codebook.by_id()
-        name = names[coding.code_id].name if coding.code_id in names else coding.code_id
-        quote = " ".join(self.doc.text[coding.start : coding.end].split())
-        return Text.assemble((name, "bold"), ("  ★" if coding.key_quote else ""), f"  “{quote[:60]}”")
-
-    def _memo_dialog(self, coding: Coding) -> None:
-        dialog = MemoDialog(f"Memo on {self._describe(coding).plain[:50]}", coding.memo)
-        self.app.push_screen(dialog, self._answered(partial(self.ctx.session.set_coding_memo, coding.id)))
-
-    def _start_span_edit(self, coding: Coding) -> None:
-        self.editing = coding
-        view = self.query_one(TranscriptView)
-        view.editing = coding.id
-        view.selection = reading.select_span(self.doc, coding.start, coding.end)
-        view.focus()
-
-    def _stop_span_edit(self) -> None:
-        self.editing = None
-        view = self.query_one(TranscriptView)
-        view.editing = None
-        if view.selection is not None:
-            view.selection = view.selection
-        self._refresh_keys()
-
-    def _new_code(self, draft: CodeDraft | None) -> None:
-        if draft is None:
-            return
-        if draft.existing is not None:
-            self._apply(draft.existing)
-            return
-        change = self._perform(
-            lambda: self.ctx.session.add_code(draft.name, draft.parent_id, draft.description)
-        )
-        if change is not None and draft.apply and change.codes:
-            self._apply(change.codes[0].id)
-
-    def _searcher(self, query: str, transcript_id: str | None) -> list[SearchHit]:
-        """Run in a worker thread: a connection of its own, closed afterwards."""
-        store = open_store(self.ctx.store.root)
-        try:
-            return finding.search(store, query, transcript_id)
-        finally:
-            store.close()
-
-    def _jump(self, answer: tuple[str, list[SearchHit], SearchHit] | CodeHits | None) -> None:
-        if isinstance(answer, CodeHits):
-            self.code_hits(answer)
-            return
-        if answer is None:
-            return
-        self.ctx.last_query, self.ctx.last_hits, hit = answer
-        if hit.transcript_id == self.transcript_id:
-            view = self.query_one(TranscriptView)
-            view.set_hits([(h.start, h.end) for h in answer[1] if h.transcript_id == self.transcript_id])
-        self.go_to(hit.transcript_id, hit.start, hit.end)
 
     # -- public methods ----------------------------------------------------------------------
 

@@ -54,9 +54,17 @@ def _join(keys: list[str]) -> str:
     return " / ".join(keys)
 
 
-def sections_for(screen: Screen[Any], app: App[Any]) -> list[Section]:
-    """Key tables for a screen: the screen, each coder widget type on it, the app."""
-    found: list[Section] = [(_title(type(screen)), rows(screen.BINDINGS))]
+def sections_for(screen: Screen[Any], app: App[Any], refused: Sequence[str] = ()) -> list[Section]:
+    """Key tables for a screen: the screen, each coder widget type on it, the app.
+
+    ``refused`` are the keys of the lead screens when this coder may not open
+    them: a coder who codes blind is told to ask a lead instead of being shown
+    screens that would only refuse.
+    """
+    own = [b for b in screen.BINDINGS if _key(b) not in refused] if refused else screen.BINDINGS
+    found: list[Section] = [(_title(type(screen)), rows(own))]
+    if refused and len(own) < len(screen.BINDINGS):
+        found[0][1].append((" / ".join(refused), "lead screens: ask a lead"))
     seen: set[type[DOMNode]] = set()
     for widget in screen.query("*"):
         kind = type(widget)
@@ -65,6 +73,10 @@ def sections_for(screen: Screen[Any], app: App[Any]) -> list[Section]:
             found.append((_title(kind), rows(kind.BINDINGS)))
     found.append(("Everywhere", [*rows(app.BINDINGS), ("ctrl+p", "command palette: every action by name")]))
     return [s for s in found if s[1]]
+
+
+def _key(item: BindingType) -> str:
+    return item.key if isinstance(item, Binding) else item[0]
 
 
 def _title(kind: type[DOMNode]) -> str:

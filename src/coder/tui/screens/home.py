@@ -73,7 +73,7 @@ class HomeScreen(Screen[None]):
             if e.key
         ),
         # Reached only when the app refuses the key above (a coder, not a lead): say why.
-        *(Binding(e.key, f"lead_only('{e.name}')", show=False) for e in EXTRA_SCREENS if e.key),
+        *(Binding(e.key, f"lead_only('{e.name}')", show=False) for e in EXTRA_SCREENS if e.key and e.lead),
     ]
 
     def __init__(self, ctx: TuiContext) -> None:

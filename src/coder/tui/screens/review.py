@@ -10,7 +10,10 @@ open disagreement; the progress line says "37 of 112".
 Every decision goes through ``services.reconcile.decide`` on the main thread:
 one small transaction that records the decision, logs it and updates the
 consensus layer's codings of that transcript. The queue itself is read once
-on mount and refreshed from the store after each decision.
+on mount and refreshed from the store after each decision. Building the layer
+(``r``) reconciles whole projects, so it runs in a thread worker on a
+connection of its own (a sqlite connection is never shared with a thread);
+the queue is read again when it is done.
 
 | Key | Action |
 | --- | --- |
@@ -29,10 +32,10 @@ on mount and refreshed from the store after each decision.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -41,14 +44,17 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
 from coder.reconcile import Piece, ReviewItem, Side
+from coder.services.project import open_project
 from coder.services.reading import load_doc
 from coder.services.reconcile import build_layer, decide, layer_pairs, reopen, review_queue
 from coder.storage import Store
 from coder.tui.screens.adjust import AdjustDialog
 from coder.tui.screens.dialogs import ChoiceDialog
+from coder.tui.screens.review_items import context_span, default_layer, empty_hint, first_open, shown_span
 from coder.tui.widgets.code_labels import CodeLabels
 from coder.tui.widgets.status import TitleBar
 
@@ -62,50 +68,6 @@ CHOICE_LABELS = {
     "neither": "neither",
     "edit": "adjusted",
 }
-
-
-def default_layer(store: Store) -> str:
-    """The consensus layer to review: the first one with a queue, else ``final``."""
-    layers = [c["name"] for c in store.coders() if c["kind"] == "consensus"]
-    return next((name for name in layers if store.review_items(name)), "final")
-
-
-def shown_span(item: ReviewItem) -> tuple[int, int]:
-    """The passage a decision is about: the lead's own span once adjusted, else the disagreement's."""
-    if item.choice == "edit" and item.result:
-        return min(p.start for p in item.result), max(p.end for p in item.result)
-    return item.start, item.end
-
-
-def empty_hint(store: Store, layer: str) -> str:
-    """What to do when the layer has no disagreements, with the project's real coder names."""
-    pairs = layer_pairs(store, layer)
-    if not pairs:
-        return f"No disagreements in {layer!r}: it needs two coders who have coded."
-    if len(pairs) == 1:
-        a, b = pairs[0]
-        return (
-            f"No disagreements in {layer!r} yet. Press r to build it from {a} and {b} "
-            f"(the same as coder reconcile --coders {a},{b} --into {layer})."
-        )
-    coders = ", ".join(dict.fromkeys(name for pair in pairs for name in pair))
-    return f"No disagreements in {layer!r} yet. Press r to build it from two of {coders}."
-
-
-def first_open(items: list[ReviewItem], after: int = -1) -> int | None:
-    """Index of the first open disagreement after position ``after`` (wrapping round)."""
-    order = list(range(after + 1, len(items))) + list(range(0, after + 1))
-    return next((i for i in order if items[i].status == "open"), None)
-
-
-def context_span(store: Store, item: ReviewItem) -> tuple[int, int]:
-    """The sentences around a disagreement: one before it, one after it."""
-    sentences = store.segments(item.transcript_id, "sentence")
-    touching = [i for i, s in enumerate(sentences) if s.end > item.start and s.start < item.end]
-    if not touching:
-        return max(0, item.start - 200), item.end + 200
-    lo, hi = max(0, touching[0] - 1), min(len(sentences) - 1, touching[-1] + 1)
-    return min(sentences[lo].start, item.start), max(sentences[hi].end, item.end)
 
 
 class ReviewScreen(Screen[None]):
@@ -164,6 +126,8 @@ class ReviewScreen(Screen[None]):
         self.review_layer = layer or default_layer(self.store)
         self.items: list[ReviewItem] = []
         self.labels = CodeLabels(self.store.codebook())
+        self.building = False
+        """Whether the consensus layer is being built (decisions wait for it)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(
@@ -225,8 +189,8 @@ class ReviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that cannot apply: nothing to decide, nothing to undo."""
-        if action in ("decide", "edit", "note", "step", "next_open"):
-            return bool(self.items)
+        if action in ("decide", "edit", "note", "step", "next_open", "build"):
+            return not self.building and (action == "build" or bool(self.items))
         if action == "reopen":
             return self.current is not None and self.current.status == "decided"
         return True
@@ -295,15 +259,37 @@ class ReviewScreen(Screen[None]):
             )
 
     def _build(self, coders: tuple[str, ...]) -> None:
+        self.building = True
+        self.refresh_bindings()
+        what = f"building {self.review_layer!r} from {coders[0]} and {coders[1]}…"
+        self.query_one("#rv-heading", Static).update(Content.styled(what, "bold $warning"))
+        self._build_worker((coders[0], coders[1]))
+
+    @work(thread=True, exclusive=True, group="rv-build", exit_on_error=False)
+    def _build_worker(self, coders: tuple[str, str]) -> dict[str, Any]:
+        store = open_project(self.store.root)  # this thread's own connection
         try:
-            report = build_layer(self.store, (coders[0], coders[1]), self.review_layer, self.actor)
-        except CoderError as exc:
-            self.notify(exc.message + (f" — {exc.hint}" if exc.hint else ""), severity="error")
+            return build_layer(store, coders, self.review_layer, self.actor)
+        finally:
+            store.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Show the built layer's queue, or why building it failed."""
+        if event.worker.group != "rv-build" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
-        queue = report["disagreements"]
-        self.notify(
-            f"{self.review_layer}: {report['agreed']} agreed, {queue['total']} disagreements ({queue['open']} open)"
-        )
+        self.building = False
+        error = event.worker.error
+        if event.state == WorkerState.ERROR:
+            text = (
+                error.message + (f" — {error.hint}" if error.hint else "")
+                if isinstance(error, CoderError)
+                else f"building {self.review_layer!r} failed: {type(error).__name__}: {error}"
+            )
+            self.notify(text, severity="error")
+        elif isinstance(report := event.worker.result, dict):
+            queue = report["disagreements"]
+            self.notify(f"{self.review_layer}: {report['agreed']} agreed, "
+                        f"{queue['total']} disagreements ({queue['open']} open)")  # fmt: skip
         self._load()
 
     def action_leave(self) -> None:

@@ -333,7 +333,9 @@ class TranscriptView(ScrollView, can_focus=True):
         lanes = self._margin.lanes_used
         bars: list[tuple[str, Style]] = [(" ", muted)] * lanes
         for cid in self._margin.by_line.get(line, ()):
-            bars[self._margin.lanes[cid]] = ("┃", self._code_style(self._codings[cid].code_id))
+            coding = self._codings[cid]
+            # A flagged coding (its words gone after a re-import) is marked wherever it shows.
+            bars[self._margin.lanes[cid]] = ("⚠" if coding.flagged else "┃", self._code_style(coding.code_id))
         for char, style in bars:
             out.append(char, style=style)
         label_id = self._margin.labels.get(line)
