@@ -33,7 +33,7 @@ from typing import Any
 import krippendorff
 import numpy as np
 
-from coder.agreement import binary_ci, binary_tables, code_agreements, pooled_ci
+from coder.analysis.agreement import binary_ci, binary_tables, code_agreements, pooled_ci
 
 Pairs = dict[str, tuple[np.ndarray, np.ndarray]]
 

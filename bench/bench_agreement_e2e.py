@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import best_of
 from corpus import make_transcript, sentence_pool
 
-from coder.importers import parse_text
+from coder.formats.transcripts import parse_text
 from coder.model import Code, Segment, Transcript
 from coder.services.agreement import agreement_report, collect_units, rolled_up
 from coder.services.project import init_project

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench_segmentation_quick import _best
 from corpus import generate
 
-from coder.importers import read_transcript
+from coder.formats.transcripts import read_transcript
 from coder.segmentation import iter_segments, make_pipeline
 
 

@@ -37,8 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_transcript, sentence_pool
 
-from coder.exporters import QUOTE_FORMATS, write_quotes
-from coder.importers import parse_text
+from coder.formats.reports import QUOTE_FORMATS, write_quotes
+from coder.formats.transcripts import parse_text
 from coder.model import Code, Segment, Transcript
 from coder.services.exports import build_quote_report
 from coder.services.project import init_project

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-from coder.importers import parse_text
+from coder.formats.transcripts import parse_text
 from coder.model import ParsedTranscript
 from coder.segmentation import make_pipeline, segment
 

@@ -15,8 +15,18 @@ from typing import Any
 
 import pytest
 
-import coder.agreement as ag
-from coder.agreement import alpha, binary, bootstrap, categorical, labels, ratings, report, result, spans
+import coder.analysis.agreement as ag
+from coder.analysis.agreement import (
+    alpha,
+    binary,
+    bootstrap,
+    categorical,
+    labels,
+    ratings,
+    report,
+    result,
+    spans,
+)
 
 
 @pytest.mark.parametrize(

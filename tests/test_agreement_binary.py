@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-import coder.agreement as ag
+import coder.analysis.agreement as ag
 
 
 def test_tables_from_sparse_sets() -> None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coder.agreement import binary_tables
-from coder.agreement.bootstrap import binary_ci
-from coder.agreement.clusters import block_clusters, block_length, cluster_cells, cluster_ci
+from coder.analysis.agreement import binary_tables
+from coder.analysis.agreement.bootstrap import binary_ci
+from coder.analysis.agreement.clusters import block_clusters, block_length, cluster_cells, cluster_ci
 
 P_BOTH, P_A, P_B = 0.15, 0.05, 0.05
 TRANSCRIPTS, PASSAGES = 60, 10

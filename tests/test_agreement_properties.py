@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import coder.agreement as ag
+import coder.analysis.agreement as ag
 
 
 @st.composite

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.agreement.clusters import de_vries_kappa
+from coder.analysis.agreement.clusters import de_vries_kappa
 from coder.cli import cli
 from tests.conftest import Coder
 

@@ -192,7 +192,7 @@ def test_report_carries_u_alpha_2004(loaded: Coder, tmp_path: Path) -> None:
     loaded("codings", "import", str(tmp_path / "a.csv"), "--coder", "anna")
     loaded("codings", "import", str(tmp_path / "b.csv"), "--coder", "bram")
     row = agreement_report(store, ("anna", "bram"))["codes"][-1]
-    from coder.agreement import unitized_alpha
+    from coder.analysis.agreement import unitized_alpha
 
     expected = unitized_alpha([[(s, s + 20)], [(s + 3, s + 20)]], (0, len(text))).value
     assert row["u_alpha_2004"] == pytest.approx(expected) and 0 < row["u_alpha_2004"] < 1
@@ -201,7 +201,7 @@ def test_report_carries_u_alpha_2004(loaded: Coder, tmp_path: Path) -> None:
 
 def test_u_alpha_2004_takes_each_transcript_as_its_own_continuum(loaded: Coder, tmp_path: Path) -> None:
     """Codings at the end of T01 and the start of T02: laid end to end, their gaps would merge."""
-    from coder.agreement import unitized_alpha, unitized_alpha_sections
+    from coder.analysis.agreement import unitized_alpha, unitized_alpha_sections
 
     store = open_project(loaded.root)
     t1, t2 = store.get_transcript("T01").text, store.get_transcript("T02").text

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-import coder.agreement as ag
+import coder.analysis.agreement as ag
 
 
 def _vectors_path() -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coder.anchoring import reanchor
+from coder.analysis.anchoring import reanchor
 
 OLD = "I: Hoe gaat het?\n\nR: Goed. De hulpvragen zijn groot.\n\nI: Dank je.\n"
 

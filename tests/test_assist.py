@@ -181,7 +181,7 @@ def test_transcripts_added_behind_the_index_s_back_are_indexed(project: Store) -
 def test_an_unreadable_or_former_index_is_rebuilt(project: Store, tmp_path: Path) -> None:
     project.save_index_blob("passages", b"not an index")
     assert suggest_service.load_index(project).size > 0
-    from coder.similarity import from_bytes
+    from coder.analysis.similarity import from_bytes
 
     assert from_bytes(project.index_blob("passages") or b"").size > 0
     project.save_index_blob("passages", b"still not one")

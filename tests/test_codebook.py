@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coder.codebook import dump_codebook_yaml, load_codebook, parse_codebook, slugify
 from coder.errors import InputFormatError
+from coder.formats.codebook import dump_codebook_yaml, load_codebook, parse_codebook, slugify
 from tests.conftest import CODEBOOK_YAML
 
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 import coder.cli.export_cmds  # noqa: F401  (registers the commands)
-from coder.outfile import atomic_output
+from coder.formats.outfile import atomic_output
 from coder.services.project import open_project
 from tests.conftest import Coder
 

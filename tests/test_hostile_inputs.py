@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import coder.cli.exchange_cmds  # noqa: F401  (registers the commands)
-from coder.qdpx import PROJECT_NS
+from coder.formats.qdpx import PROJECT_NS
 from tests.conftest import Coder
 
 CODE = '<Code guid="22222222-2222-2222-2222-222222222222" name="Zorg" isCodable="true"/>'

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coder.errors import InputFormatError
-from coder.importers import SUPPORTED_EXTENSIONS, parse_text, read_transcript
-from coder.importers.decoding import looks_like_western_text
-from coder.importers.labels import accepted_speakers, find_turns, is_role, match_label
+from coder.formats.transcripts import SUPPORTED_EXTENSIONS, parse_text, read_transcript
+from coder.formats.transcripts.decoding import looks_like_western_text
+from coder.formats.transcripts.labels import accepted_speakers, find_turns, is_role, match_label
 from coder.model import ParsedTranscript
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -65,7 +65,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_importers_do_not_import_spacy() -> None:
-    code = "import sys, coder.importers, coder.segmentation; print('spacy' in sys.modules)"
+    code = "import sys, coder.formats.transcripts, coder.segmentation; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

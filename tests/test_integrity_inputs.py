@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coder.errors import InputFormatError
-from coder.importers.frontmatter import split_front_matter
+from coder.formats.transcripts.frontmatter import split_front_matter
 from coder.services.project import open_project
 from tests.conftest import Coder
 

@@ -11,9 +11,9 @@ import pytest
 from lxml import html as lxml_html
 
 import coder.cli.export_cmds  # noqa: F401  (registers the commands)
-from coder.exporters.data import Quote
+from coder.analysis.survey import item_statistics, read_survey
+from coder.formats.reports.data import Quote
 from coder.services.joint import pick_exemplars
-from coder.survey import item_statistics, read_survey
 from tests.conftest import CODEBOOK_YAML, Coder
 from tests.test_exports import add_final_layer
 

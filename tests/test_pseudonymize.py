@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 import coder.cli.export_cmds  # noqa: F401  (registers the commands)
-from coder.pseudonym import Pseudonymizer
+from coder.formats.pseudonym import Pseudonymizer
 from coder.services.project import open_project
 from tests.conftest import Coder
 

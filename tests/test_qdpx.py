@@ -12,8 +12,8 @@ from lxml import etree
 
 from coder.cli import exchange_cmds  # noqa: F401  (registers the commands)
 from coder.errors import CoderError, InputFormatError, UnknownIdError
-from coder.qdpx import PROJECT_NS, normalise_text, project_schema
-from coder.qdpx_read import read_project_file
+from coder.formats.qdpx import PROJECT_NS, normalise_text, project_schema
+from coder.formats.qdpx_read import read_project_file
 from coder.services.codebook import add_code, load_codebook_file
 from coder.services.codings import apply_code, update_coding
 from coder.services.exchange import export_qdpx, import_qdpx
@@ -22,7 +22,7 @@ from coder.services.transcripts import import_transcripts
 from coder.storage import Store
 from tests.conftest import Coder
 
-SCHEMA = Path(__file__).resolve().parents[1] / "src" / "coder" / "schemas" / "Project-mrt2019.xsd"
+SCHEMA = Path(__file__).resolve().parents[1] / "src" / "coder" / "formats" / "schemas" / "Project-mrt2019.xsd"
 
 
 def _shared() -> Path:

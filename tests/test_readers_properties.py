@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coder.errors import CoderError
-from coder.qdpx import PROJECT_NS
+from coder.formats.qdpx import PROJECT_NS
 from coder.services.codebook import load_codebook_file
 from coder.services.codings import import_codings
 from coder.services.exchange import import_qdpx

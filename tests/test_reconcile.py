@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 import coder.cli.reconcile_cmds  # noqa: F401  (registers the commands)
-from coder.errors import CoderError
-from coder.model import Code
-from coder.reconcile import (
+from coder.analysis.merge_suggestions import combined_score, name_reasons
+from coder.analysis.reconcile import (
     Item,
     Piece,
     carried_choice,
@@ -26,13 +25,14 @@ from coder.reconcile import (
     compare,
     span_intersection,
 )
+from coder.analysis.units import nonspace_prefix
+from coder.errors import CoderError
+from coder.model import Code
 from coder.services import alignment
 from coder.services.codebook import add_code, delete_code, edit_code, merge_codes
 from coder.services.project import open_project
 from coder.services.reconcile import decide, reconcile, reopen, review_queue
 from coder.storage import Store
-from coder.suggestions import combined_score, name_reasons
-from coder.units import nonspace_prefix
 from tests.conftest import Coder
 
 # (coder, transcript, quote, code)

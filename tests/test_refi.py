@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coder.codebook import parse_codebook
 from coder.errors import InputFormatError
-from coder.refi import read_qdc, write_qdc
+from coder.formats.codebook import parse_codebook
+from coder.formats.qdc import read_qdc, write_qdc
 from tests.conftest import CODEBOOK_YAML
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"

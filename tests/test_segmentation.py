@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coder.errors import CoderError
-from coder.importers import parse_text, read_transcript
-from coder.importers.labels import find_turns
+from coder.formats.transcripts import parse_text, read_transcript
+from coder.formats.transcripts.labels import find_turns
 from coder.model import Segment, Turn
 from coder.segmentation import (
     _reader_for,

@@ -1,4 +1,4 @@
-"""Tests of coder.survey: reading survey files, shape detection, checks, statistics."""
+"""Tests of coder.analysis.survey: reading survey files, shape detection, checks, statistics."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import pyreadstat
 import pytest
 from scipy.stats import mannwhitneyu
 
-from coder.errors import CoderError
-from coder.survey import (
+from coder.analysis.survey import (
     Survey,
     compare_groups,
     item_figures,
@@ -22,6 +21,7 @@ from coder.survey import (
     read_survey,
     significance_mark,
 )
+from coder.errors import CoderError
 
 DATA = Path(__file__).parent / "data" / "survey"
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coder.units import merge_spans, nonspace_prefix, touched_units
+from coder.analysis.units import merge_spans, nonspace_prefix, touched_units
 
 TEXT = "Een zin. Nog een zin.  Derde zin."
 BOUNDS = [(0, 8), (9, 21), (23, 33)]
@@ -47,7 +47,7 @@ def test_space_code_points_are_pythons() -> None:
     """The vectorised prefix must agree with ``str.isspace`` on every code point."""
     import sys
 
-    from coder.units import SPACE_CODE_POINTS
+    from coder.analysis.units import SPACE_CODE_POINTS
 
     assert sorted(int(c) for c in SPACE_CODE_POINTS) == [
         c for c in range(sys.maxunicode + 1) if chr(c).isspace()

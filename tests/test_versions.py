@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import coder.cli.reconcile_cmds  # noqa: F401  (registers the commands)
-from coder.codebook import parse_codebook
+from coder.analysis.reconcile import diff_trees, resolve_merges
 from coder.errors import CoderError
+from coder.formats.codebook import parse_codebook
 from coder.model import Code, Codebook
-from coder.reconcile import diff_trees, resolve_merges
 from coder.services import versions
 from coder.services.codebook import edit_code, merge_codes
 from coder.services.project import open_project

@@ -20,8 +20,8 @@ from textual.app import App
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
+from coder.analysis.reconcile import Piece
 from coder.errors import CoderError
-from coder.reconcile import Piece
 from coder.services.codebook import load_codebook_file
 from coder.services.project import init_project, open_project
 from coder.services.reconcile import decide, reconcile, review_queue

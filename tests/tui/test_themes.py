@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static, Tree
 
-from coder.exporters.data import ComparisonFigure, GroupFigure, LinkedItem, Quote, QuoteContext
+from coder.formats.reports.data import ComparisonFigure, GroupFigure, LinkedItem, Quote, QuoteContext
 from coder.services.codebook import load_codebook_file
 from coder.services.project import init_project, open_project
 from coder.services.session import Session

@@ -14,7 +14,7 @@ from coder.cli import cli, out_console, print_json, project
 from coder.cli.agreement_table import agreement_table, num, pct
 from coder.cli.common import warn
 from coder.errors import CoderError
-from coder.outfile import atomic_output
+from coder.formats.outfile import atomic_output
 from coder.storage import Store
 
 COUNT_FIELDS = ("code", "n_units", "n_a", "n_b", "n_both", "n_neither")
@@ -33,7 +33,7 @@ def _note(line: str) -> None:
 
 
 def _write_csv(report: dict[str, Any], path: Path) -> None:
-    from coder.agreement import MEASURES  # numpy: only when a CSV is asked for
+    from coder.analysis.agreement import MEASURES  # numpy: only when a CSV is asked for
 
     with atomic_output(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         fields = [*COUNT_FIELDS, *MEASURES, *EXTRA_FIELDS]

@@ -220,7 +220,7 @@ def codebook_show(ctx: click.Context, as_json: bool) -> None:
 
     Example: coder codebook show --json
     """
-    from coder.codebook import codebook_to_dict
+    from coder.formats.codebook import codebook_to_dict
 
     book = project(ctx).store.codebook()
     if as_json:

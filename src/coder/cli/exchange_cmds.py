@@ -106,7 +106,7 @@ def import_qdpx_cmd(
 
     Example: coder import-qdpx study.qdpx --base-path ../texts
     """
-    from coder.qdpx_read import SourceAccess
+    from coder.formats.qdpx_read import SourceAccess
 
     store = project(ctx).store
     access = SourceAccess(base_path, allow_absolute, max_size)

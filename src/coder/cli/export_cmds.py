@@ -19,7 +19,7 @@ from coder.cli import cli, progress_bar, project
 from coder.cli.common import warn
 from coder.cli.roles_cmds import ROLE_KEYS, config_roles
 from coder.errors import CoderError
-from coder.exporters import (
+from coder.formats.reports import (
     JOINT_FORMATS,
     MATRIX_FORMATS,
     QUOTE_FORMATS,
@@ -29,7 +29,7 @@ from coder.exporters import (
     write_quotes,
     write_table,
 )
-from coder.exporters.labels import LANGUAGES
+from coder.formats.reports.labels import LANGUAGES
 from coder.services import exports, matrices
 from coder.services.roles import leads
 from coder.storage import Store
@@ -96,7 +96,7 @@ def _pseudonymized(result: T, pseudonym_map: Path | None) -> T:
     """``result`` with the map's names replaced; the counts go to stderr."""
     if pseudonym_map is None:
         return result
-    from coder.pseudonym import Pseudonymizer, load_map
+    from coder.formats.pseudonym import Pseudonymizer, load_map
 
     swapper = Pseudonymizer(load_map(pseudonym_map))
     changed: T = swapper.apply(result)

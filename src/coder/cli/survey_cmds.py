@@ -2,7 +2,7 @@
 
 Thin commands over ``services.surveys`` (split from ``cli.export_cmds``, which
 writes the joint display). Reading and checking a survey file is
-``coder.survey``'s job; warnings (a codebook link to an item the survey does
+``coder.analysis.survey``'s job; warnings (a codebook link to an item the survey does
 not have) go to stderr, so stdout holds only results.
 """
 

@@ -1,10 +1,10 @@
 """Agreement between two coder layers: from stored codings to the report.
 
-This module turns codings into the sparse input of ``coder.agreement``: the
+This module turns codings into the sparse input of ``coder.analysis.agreement``: the
 units (sentences or turns) of the transcripts both coders coded, and per code
 the sorted unit indices each coder applied it to (CONTRACT.md: overlap by one
 non-whitespace character; parents roll up their children). The statistics
-themselves are pure and live in ``coder.agreement``.
+themselves are pure and live in ``coder.analysis.agreement``.
 
 ``code_map`` re-labels codes before counting (the lead's merges: a coder's
 ``privacywetgeving`` counted as ``privacy``) and ``level="theme"`` rolls every
@@ -27,14 +27,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from coder.agreement import (
+from coder.analysis.agreement import (
     binary_tables,
     code_agreements,
     merge_spans,
     span_jaccard,
     unitized_alpha_sections,
 )
-from coder.agreement.labels import Lang
+from coder.analysis.agreement.labels import Lang
+from coder.analysis.units import nonspace_prefix, touched_pairs
 from coder.errors import CoderError
 from coder.model import Codebook
 from coder.services.agreement_summary import (
@@ -47,7 +48,6 @@ from coder.services.agreement_summary import (
     overall_summary,
 )
 from coder.storage import Store
-from coder.units import nonspace_prefix, touched_pairs
 
 Level = Literal["code", "theme"]
 UNIT_KINDS = ("sentence", "turn")

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from coder.agreement import fleiss_kappa, krippendorff_alpha, percent_agreement
+from coder.analysis.agreement import fleiss_kappa, krippendorff_alpha, percent_agreement
 from coder.model import Codebook
 from coder.services.agreement import collect_units, rolled_up
 from coder.storage import Store

@@ -25,10 +25,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from coder.agreement import binary_ci, pooled_ci
-from coder.agreement.binary import BinaryTables
-from coder.agreement.bootstrap import DEFAULT_MEASURES, Bounds
-from coder.agreement.clusters import (
+from coder.analysis.agreement import binary_ci, pooled_ci
+from coder.analysis.agreement.binary import BinaryTables
+from coder.analysis.agreement.bootstrap import DEFAULT_MEASURES, Bounds
+from coder.analysis.agreement.clusters import (
     block_clusters,
     block_length,
     cluster_cells,

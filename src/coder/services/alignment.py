@@ -1,7 +1,7 @@
 """Aligning the coders' codebooks: added codes, likely duplicates, agreement before and after.
 
 Three kinds of evidence are gathered here and scored by the pure
-``coder.suggestions`` functions: the names (fuzzy similarity, shared lemmas from
+``coder.analysis.merge_suggestions`` functions: the names (fuzzy similarity, shared lemmas from
 ``coder.segmentation.lemmatize_query``, Dutch compounds), the definitions, and
 — the evidence a lead coder trusts most — whether one coder applied code X to
 the very sentences where the other coder applied code Y.
@@ -24,12 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coder.errors import CoderError
-from coder.model import Code, Codebook
-from coder.reconcile import resolve_merges
-from coder.storage import Store
-from coder.storage.store import now
-from coder.suggestions import (
+from coder.analysis.merge_suggestions import (
     Reason,
     candidate_pairs,
     combined_score,
@@ -37,7 +32,12 @@ from coder.suggestions import (
     name_reasons,
     segment_reason,
 )
-from coder.units import nonspace_prefix, touched_units
+from coder.analysis.reconcile import resolve_merges
+from coder.analysis.units import nonspace_prefix, touched_units
+from coder.errors import CoderError
+from coder.model import Code, Codebook
+from coder.storage import Store
+from coder.storage.store import now
 
 KEPT_SETTING = "suggest.kept_separate"
 MIN_SCORE = 0.4  # below this a suggestion rests on one weak hint only

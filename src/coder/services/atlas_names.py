@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from coder.codebook import slugify
+from coder.formats.codebook import slugify
 from coder.model import Code, Codebook
 
 SEPARATOR = "::"

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from coder.errors import CoderError
+from coder.formats.outfile import atomic_output
 from coder.model import AuditEntry
-from coder.outfile import atomic_output
 from coder.storage import Store
 
 COLUMNS = ("id", "at", "actor", "action", "target", "what", "before", "after")

@@ -12,11 +12,11 @@ import dataclasses
 import shutil
 from pathlib import Path
 
-from coder.codebook import check_codebook, dump_codebook_yaml, load_codebook, slugify
 from coder.errors import CoderError, UnknownIdError
+from coder.formats.codebook import check_codebook, dump_codebook_yaml, load_codebook, slugify
+from coder.formats.outfile import write_text
 from coder.model import Code, Codebook
 from coder.naming import check_code_id, check_code_name, check_coder_name, existing_id
-from coder.outfile import write_text
 from coder.storage import Store
 from coder.storage.store import new_guid
 
@@ -38,7 +38,7 @@ class LoadReport:
 def load_codebook_file(store: Store, path: Path, actor: str = "lead") -> LoadReport:
     """Validate a codebook file and merge it into the working tree."""
     if path.suffix.lower() == ".qdc":
-        from coder.refi import read_qdc
+        from coder.formats.qdc import read_qdc
 
         incoming = check_codebook(read_qdc(path, {c.guid: c.id for c in store.codebook().codes}), str(path))
     else:
@@ -87,7 +87,7 @@ def write_codebook(codebook: Codebook, fmt: str, out: Path, with_meta: bool = Fa
     if fmt == "yaml":
         write_text(out, dump_codebook_yaml(codebook, with_meta=with_meta))
     elif fmt == "qdc":
-        from coder.refi import write_qdc
+        from coder.formats.qdc import write_qdc
 
         write_qdc(codebook, out)
     else:

@@ -1,7 +1,7 @@
 """The codebook appendix: the final tree with definitions, notes, examples, counts and merges.
 
 Every qualitative report has one. This module gathers it from the project as
-plain data (:class:`coder.exporters.codebook_doc.CodebookEntry`) and the
+plain data (:class:`coder.formats.reports.codebook_doc.CodebookEntry`) and the
 exporters write Markdown, Word or HTML. Notes are the memos written on a code
 (inclusion and exclusion rules live there); example quotes come from the
 ``final`` layer when there is one, else from every coder, key quotes first;
@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from coder.errors import CoderError
-from coder.exporters.codebook_doc import CodebookEntry, write_codebook
+from coder.formats.reports.codebook_doc import CodebookEntry, write_codebook
 from coder.model import Coding
 from coder.storage import Store
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from coder.errors import CoderError, InputFormatError, UnknownIdError
+from coder.formats.outfile import atomic_output
 from coder.model import Codebook
 from coder.naming import check_coder_name, existing_id
-from coder.outfile import atomic_output
 from coder.services.codebook import new_coder_code, resolve_code
 from coder.storage import Store
 

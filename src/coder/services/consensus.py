@@ -17,8 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from coder.errors import CoderError
-from coder.reconcile import (
+from coder.analysis.reconcile import (
     Agreed,
     Cluster,
     Item,
@@ -28,8 +27,9 @@ from coder.reconcile import (
     consensus_guid,
     resolve_merges,
 )
+from coder.analysis.units import nonspace_prefix
+from coder.errors import CoderError
 from coder.storage import Store
-from coder.units import nonspace_prefix
 
 Comparison = dict[str, tuple[list[Agreed], list[Cluster]]]
 

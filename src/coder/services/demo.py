@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from coder.errors import CoderError
-from coder.safe_yaml import load_yaml
+from coder.formats.safe_yaml import load_yaml
 from coder.services.codebook import load_codebook_file, new_coder_code
 from coder.services.project import init_project
 from coder.services.reconcile import reconcile

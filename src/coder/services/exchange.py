@@ -1,8 +1,8 @@
 """REFI-QDA project exchange and project merging: the use cases.
 
-Export turns the store into a :class:`coder.qdpx.ExProject` and writes it as a
+Export turns the store into a :class:`coder.formats.qdpx.ExProject` and writes it as a
 ``.qdpx``. Import and merge go the other way: a ``.qdpx`` (read by
-:mod:`coder.qdpx_read`) or another project's ``coder.db`` becomes an
+:mod:`coder.formats.qdpx_read`) or another project's ``coder.db`` becomes an
 :class:`~coder.services.project_merge.Incoming`, and
 :func:`~coder.services.project_merge.apply_incoming` matches it against this
 project and writes what is new in one transaction. `coder import-qdpx` and
@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coder.errors import CoderError, UnknownIdError
+from coder.formats.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid, refi_guid, write_qdpx
 from coder.model import Codebook, Coding, Memo, Transcript
-from coder.qdpx import ExCoding, ExNote, ExProject, ExSource, ExUser, norm_guid, refi_guid, write_qdpx
 from coder.services.atlas_names import flat_names, split_names
 from coder.services.merge_rules import check_same_study
 from coder.services.project_merge import Incoming, MergeReport, apply_incoming, text_sha256
@@ -44,7 +44,7 @@ from coder.storage.store import new_guid, now
 FLAG_MARK = "coder:flagged"
 
 if TYPE_CHECKING:
-    from coder.qdpx_read import SourceAccess
+    from coder.formats.qdpx_read import SourceAccess
 
 _RGB = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md")
@@ -329,7 +329,7 @@ def incoming_from_qdpx(
     Codes known here keep their ids; a file written by coder brings back its
     own ids, origins, key quotes, flags and records (:mod:`coder.services.qdpx_extras`).
     """
-    from coder.qdpx_read import read_project_file
+    from coder.formats.qdpx_read import read_project_file
     from coder.segmentation import detect_language
 
     extras = read_extras(path)

@@ -10,7 +10,7 @@ Why it is shaped like this:
   table, the joint display and the themes screen: the same selection (``--where``),
   the same order (key quotes first, then by transcript and offset) and the
   same speaker/turn/context for a quote wherever it is shown.
-* The report is plain data (``coder.exporters.data``); writing a format is the
+* The report is plain data (``coder.formats.reports.data``); writing a format is the
   exporters' job, so nothing here knows about Markdown or Word.
 """
 
@@ -25,8 +25,8 @@ from functools import cached_property
 from pathlib import Path
 
 from coder.errors import CoderError, UnknownIdError
-from coder.exporters.data import CodeSection, Quote, QuoteContext, QuoteReport
-from coder.exporters.labels import LANGUAGES
+from coder.formats.reports.data import CodeSection, Quote, QuoteContext, QuoteReport
+from coder.formats.reports.labels import LANGUAGES
 from coder.model import Codebook
 from coder.storage import Store
 

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coder.codebook import dump_codebook_yaml, parse_codebook
 from coder.errors import CoderError
+from coder.formats.codebook import dump_codebook_yaml, parse_codebook
 from coder.model import Coding
 from coder.storage import DB_FILENAME, Store
 from coder.storage.integrity import DELETABLE_ORPHANS

@@ -26,8 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from coder.analysis.survey import Comparison, Survey, item_figures, item_statistics
 from coder.errors import CoderError
-from coder.exporters.data import (
+from coder.formats.reports.data import (
     ComparisonFigure,
     GroupFigure,
     JointDisplay,
@@ -38,7 +39,6 @@ from coder.exporters.data import (
 from coder.services.exports import Filters, QuoteSet, collect_quotes, report_language
 from coder.services.surveys import link_sources, load_survey
 from coder.storage import Store
-from coder.survey import Comparison, Survey, item_figures, item_statistics
 
 Warn = Callable[[str], None]
 

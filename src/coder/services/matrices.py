@@ -6,7 +6,7 @@ Why it is shaped like this:
 * Counts come from the cheap ``Store.coding_spans`` rows, never from texts,
   except co-occurrence, which needs the texts to apply the contract's unit
   rule (a coding touches a sentence when it overlaps it by a non-space
-  character, ``coder.units``).
+  character, ``coder.analysis.units``).
 * By default a code counts the codings of its subcodes too (``rollup``), as
   agreement does: a respondent who spoke about "Grenzen aan eigen kracht" spoke
   about "Eigen kracht". Co-occurrence defaults to direct codes only, since a
@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from coder.analysis.units import nonspace_prefix, touched_units
 from coder.errors import CoderError
-from coder.exporters.data import Matrix
+from coder.formats.reports.data import Matrix
 from coder.model import Codebook
 from coder.services.exports import Filters, check_coder, select_transcripts
 from coder.storage import Store
-from coder.units import nonspace_prefix, touched_units
 
 KINDS = ("presence", "transcript", "attribute", "cooccurrence")
 

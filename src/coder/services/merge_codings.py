@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from coder.formats.qdpx import norm_guid
 from coder.model import Coding
-from coder.qdpx import norm_guid
 from coder.services.merge_plan import Incoming, MergeReport, Plan
 from coder.services.merge_rules import content, join_memos, version
 from coder.storage import Store

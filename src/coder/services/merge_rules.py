@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coder.errors import CoderError
+from coder.formats.qdpx import norm_guid
 from coder.model import Coding
-from coder.qdpx import norm_guid
 from coder.storage import Store
 from coder.storage.rows import RECORD_TABLES, insert_rows, replace_rows, row_key, study_counts, table_rows
 

@@ -34,8 +34,8 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from coder.errors import CoderError
+from coder.formats.qdpx import norm_guid
 from coder.model import Codebook, Coding, Segment
-from coder.qdpx import norm_guid
 from coder.services.merge_codings import plan_codings
 from coder.services.merge_plan import Incoming, MergeReport, Mode, Plan
 from coder.services.merge_rules import join_memos, merge_records, retired_codes
@@ -269,7 +269,7 @@ def _segment(plan: Plan, progress: Callable[[int], None] | None) -> list[list[Se
     todo = [i for i, (_, segs) in enumerate(plan.transcripts) if segs is None]
     result = [segs or [] for _, segs in plan.transcripts]
     if todo:
-        from coder.importers.labels import find_turns
+        from coder.formats.transcripts.labels import find_turns
         from coder.segmentation import segment
 
         for language in sorted({plan.transcripts[i][0].language for i in todo}):

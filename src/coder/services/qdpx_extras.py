@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from coder.errors import InputFormatError
+from coder.formats.qdpx import norm_guid
 from coder.model import Code, Codebook, Coding
-from coder.qdpx import norm_guid
 from coder.services.merge_plan import Incoming
 from coder.storage import Store
 from coder.storage.rows import table_rows

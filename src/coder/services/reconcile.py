@@ -1,7 +1,7 @@
 """Building a consensus coder layer from two coders, and reviewing their disagreements.
 
 ``reconcile`` compares the two coders transcript by transcript (the pure
-``coder.reconcile.compare``), refreshes the review queue and then *syncs* the
+``coder.analysis.reconcile.compare``), refreshes the review queue and then *syncs* the
 consensus layer (``services.consensus``): only the codings reconcile wrote
 before are inserted, updated or deleted, so a rerun changes nothing when
 nothing changed, and codings the lead added to the layer by hand are never
@@ -20,9 +20,7 @@ from dataclasses import asdict, replace
 from itertools import combinations
 from typing import Any
 
-from coder.errors import CoderError
-from coder.naming import check_coder_name
-from coder.reconcile import (
+from coder.analysis.reconcile import (
     CHOICES,
     Cluster,
     Item,
@@ -32,6 +30,8 @@ from coder.reconcile import (
     choice_pieces,
     verdicts,
 )
+from coder.errors import CoderError
+from coder.naming import check_coder_name
 from coder.services.consensus import (
     Comparison,
     compare_layers,

@@ -75,6 +75,6 @@ def saturation(store: Store, coder: str | None = None, order: str = "coding") ->
 
 def write_chart(report: dict[str, Any], path: Path) -> None:
     """The saturation curve as an SVG or PNG file (by extension)."""
-    from coder.exporters.charts import saturation_chart
+    from coder.formats.reports.charts import saturation_chart
 
     saturation_chart(report, path)

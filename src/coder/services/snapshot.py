@@ -35,8 +35,8 @@ from urllib.parse import quote
 
 import yaml
 
+from coder.formats.outfile import atomic_output
 from coder.model import Code, Codebook, Coding
-from coder.outfile import atomic_output
 from coder.storage import Store
 from coder.storage.rows import table_rows
 

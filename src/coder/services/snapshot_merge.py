@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coder.formats.qdpx import norm_guid
 from coder.model import Coding
-from coder.qdpx import norm_guid
 from coder.services.merge_plan import MergeReport
 from coder.services.merge_rules import check_same_study
 from coder.services.project_merge import apply_incoming

@@ -5,7 +5,7 @@ coder's own codings (and the code's shared definition), never another
 coder's. Nothing is coded by this module; it proposes, the coder confirms
 (``apply_code``) or dismisses (remembered per coder and code).
 
-The passage index (:mod:`coder.similarity`) is stored in the project. It is
+The passage index (:mod:`coder.analysis.similarity`) is stored in the project. It is
 built once, on the first suggestion, and kept current by
 :func:`refresh_index`, which transcript import calls inside its transaction.
 Loading and weighting a million-word index costs far more than ranking, and a
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from coder.similarity import PassageIndex
+    from coder.analysis.similarity import PassageIndex
 
 KINDS = ("sentence", "turn")
 _lock = threading.Lock()
@@ -40,8 +40,8 @@ def _rows(store: Store, transcript_ids: list[str] | None = None) -> list[tuple[s
 
 def build_index(store: Store) -> PassageIndex:
     """Build the passage index from every stored segment and save it (one transaction)."""
-    from coder.similarity import build_index as build
-    from coder.similarity import to_bytes, with_versions
+    from coder.analysis.similarity import build_index as build
+    from coder.analysis.similarity import to_bytes, with_versions
 
     index = with_versions(build(_rows(store)), store.transcript_versions(), stop_lemmas(store))
     with store.transaction():
@@ -61,7 +61,7 @@ def _weighted_index(store: Store) -> tuple[PassageIndex, csr_matrix]:
     the index (an exchange import, say) are found by their text versions and
     re-indexed here, so suggestions never come from a stale index.
     """
-    from coder.similarity import stale_transcripts, to_bytes, weighted
+    from coder.analysis.similarity import stale_transcripts, to_bytes, weighted
 
     versions = store.transcript_versions()
     with _lock:
@@ -83,7 +83,7 @@ def _weighted_index(store: Store) -> tuple[PassageIndex, csr_matrix]:
 
 def _stored(store: Store) -> PassageIndex | None:
     """The stored index, or None when there is none or it is of a former format (then it is rebuilt)."""
-    from coder.similarity import from_bytes
+    from coder.analysis.similarity import from_bytes
 
     blob = store.index_blob("passages")
     if blob is None:
@@ -96,7 +96,7 @@ def _stored(store: Store) -> PassageIndex | None:
 
 def _updated(store: Store, index: PassageIndex, transcript_ids: Sequence[str]) -> PassageIndex:
     """``index`` with these transcripts' passages read again (none for a deleted transcript)."""
-    from coder.similarity import replace_transcripts, with_versions
+    from coder.analysis.similarity import replace_transcripts, with_versions
 
     versions = store.transcript_versions()
     present = [t for t in transcript_ids if t in versions]
@@ -109,7 +109,7 @@ def refresh_index(store: Store, transcript_ids: Sequence[str]) -> None:
     """Update the stored index for added or replaced transcripts (no-op if none is built yet)."""
     if not transcript_ids or store.index_blob("passages") is None:
         return
-    from coder.similarity import to_bytes
+    from coder.analysis.similarity import to_bytes
 
     index = _stored(store)
     if index is None:
@@ -156,7 +156,7 @@ def suggest(
     ``evidence`` overrides the code's definition terms (the keyword baseline of
     the benchmark passes the name's lemmas; ``[]`` uses codings only).
     """
-    from coder.similarity import centroid, rank
+    from coder.analysis.similarity import centroid, rank
 
     store.get_code(code_id)
     if limit < 1:

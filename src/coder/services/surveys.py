@@ -2,7 +2,7 @@
 
 Why it is shaped like this:
 
-* Reading and checking a survey file is ``coder.survey``'s job and happens
+* Reading and checking a survey file is ``coder.analysis.survey``'s job and happens
   before the transaction opens, so a bad file raises its ``CoderError`` and
   nothing is stored; storing is then one ``save_survey`` plus an audit row.
 * Links have two sources: ``links:`` in the codebook YAML (kept on each code,
@@ -28,7 +28,7 @@ from coder.services.codebook import resolve_code
 from coder.storage import Store
 
 if TYPE_CHECKING:
-    from coder.survey import Columns, Survey, SurveyKind
+    from coder.analysis.survey import Columns, Survey, SurveyKind
 
 SURVEY_NAME = re.compile(r"^[^:\s/]+$")
 LinkKey = tuple[str, str, str]
@@ -80,7 +80,7 @@ def check_survey_name(name: str) -> str:
 
 def load_survey(store: Store, name: str) -> Survey:
     """A stored survey, rebuilt from its records (UnknownIdError when absent)."""
-    from coder.survey import Survey
+    from coder.analysis.survey import Survey
 
     return Survey.from_records(store.survey_data(name))
 
@@ -100,7 +100,7 @@ def import_survey(
 
     ``columns``: the key, label and figure columns of an aggregate table (None: detected).
     """
-    from coder.survey import read_survey
+    from coder.analysis.survey import read_survey
 
     check_survey_name(name)
     survey = read_survey(path, name, sheet=sheet, kind=kind, groups=groups, columns=columns)
@@ -152,7 +152,7 @@ def _sizes(records: Mapping[str, Any]) -> tuple[int, int]:
 
 def survey_document(store: Store, name: str) -> dict[str, Any]:
     """One survey: its shape, and per item the label, figures and linked codes."""
-    from coder.survey import item_figures
+    from coder.analysis.survey import item_figures
 
     survey = load_survey(store, name)
     linked: dict[str, list[str]] = {}
@@ -229,7 +229,7 @@ def add_link(store: Store, code_ref: str, target: str, actor: str = "lead") -> L
     survey_name, item = parse_target(target)
     survey = load_survey(store, survey_name)
     if item not in survey.items():
-        from coder.survey_stats import unknown_item
+        from coder.analysis.survey_stats import unknown_item
 
         raise unknown_item(survey, item)
     with store.transaction():

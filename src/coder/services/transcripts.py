@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coder.anchoring import Anchor, reanchor
+from coder.analysis.anchoring import Anchor, reanchor
 from coder.errors import CoderError, InputFormatError
 from coder.model import Coding, ParsedTranscript, Segment, Transcript
 from coder.services.suggest import refresh_index
@@ -78,7 +78,7 @@ def _check_language(lang: str) -> str:
 
 
 def _plan(store: Store, path: Path, lang: str, attrs: dict[str, str], replace: bool) -> _Pending | None:
-    from coder.importers import read_transcript
+    from coder.formats.transcripts import read_transcript
     from coder.segmentation import detect_language
 
     raw = path.read_bytes()

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from coder.codebook import load_codebook
+from coder.analysis.reconcile import CodebookVersion, diff_trees, resolve_merges
 from coder.errors import CoderError
+from coder.formats.codebook import load_codebook
 from coder.model import Codebook
-from coder.reconcile import CodebookVersion, diff_trees, resolve_merges
 from coder.services.codebook import write_codebook
 from coder.storage import Store
 

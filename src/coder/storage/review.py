@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from coder.analysis.reconcile import CodebookVersion, Piece, ReviewItem
+from coder.analysis.reconcile import Item as ReconcileItem
 from coder.errors import UnknownIdError
 from coder.model import (
     Code,
     Codebook,
 )
-from coder.reconcile import CodebookVersion, Piece, ReviewItem
-from coder.reconcile import Item as ReconcileItem
 from coder.storage._base import StoreBase, _dumps, _loads, new_guid, now
 
 

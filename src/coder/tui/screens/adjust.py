@@ -26,8 +26,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from coder.analysis.reconcile import Piece
 from coder.model import Codebook
-from coder.reconcile import Piece
 from coder.services import reading
 from coder.services.reading import TranscriptDoc
 from coder.tui.screens.dialogs import Dialog

@@ -46,8 +46,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from coder.analysis.reconcile import Piece, ReviewItem, Side
 from coder.errors import CoderError
-from coder.reconcile import Piece, ReviewItem, Side
 from coder.services.project import open_project
 from coder.services.reading import load_doc
 from coder.services.reconcile import build_layer, decide, layer_pairs, reopen, review_queue

@@ -6,7 +6,7 @@ so that the screen holds only its widgets, keys and the build worker.
 
 from __future__ import annotations
 
-from coder.reconcile import ReviewItem
+from coder.analysis.reconcile import ReviewItem
 from coder.services.reconcile import layer_pairs
 from coder.storage import Store
 

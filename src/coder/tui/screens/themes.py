@@ -46,9 +46,9 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
-from coder.exporters.data import LinkedItem, Quote
-from coder.exporters.labels import ARROWS
-from coder.exporters.svg import scale_top
+from coder.formats.reports.data import LinkedItem, Quote
+from coder.formats.reports.labels import ARROWS
+from coder.formats.reports.svg import scale_top
 from coder.services.joint import ThemesOverview, themes_overview
 from coder.services.project import open_project
 from coder.storage import Store
