@@ -48,11 +48,11 @@ def test_entries_follow_the_tree_with_counts_examples_notes_and_merges(project: 
 
 
 def test_markdown_and_html_outputs(project: Store, tmp_path: Path) -> None:
-    export_codebook(project, "md", tmp_path / "cb.md")
+    export_codebook(project, "md", tmp_path / "cb.md", "en")
     md = (tmp_path / "cb.md").read_text(encoding="utf-8")
     assert "# Test codebook" in md and "### Beperkingen (`beperkingen`)" in md
     assert "- **Codings:** anna 3 · bram 1" in md and "> Ik wacht al maanden. — t1 ★" in md
-    export_codebook(project, "html", tmp_path / "cb.html")
+    export_codebook(project, "html", tmp_path / "cb.html", "en")
     html = (tmp_path / "cb.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
     assert '<h3 id="code-beperkingen">' in html
@@ -61,7 +61,7 @@ def test_markdown_and_html_outputs(project: Store, tmp_path: Path) -> None:
 def test_word_output_uses_heading_and_list_styles(project: Store, tmp_path: Path) -> None:
     from docx import Document
 
-    export_codebook(project, "docx", tmp_path / "cb.docx")
+    export_codebook(project, "docx", tmp_path / "cb.docx", "en")
     paragraphs = Document(str(tmp_path / "cb.docx")).paragraphs
     styles = {(p.style.name if p.style else "", p.text.split(" (")[0]) for p in paragraphs}
     assert ("Heading 1", "Generalistisch werken") in styles and ("Heading 2", "Beperkingen") in styles
@@ -75,3 +75,15 @@ def test_bad_format_and_empty_project_write_nothing(store: Store, tmp_path: Path
     with pytest.raises(CoderError):
         export_codebook(store, "pdf", tmp_path / "cb.pdf")
     assert list(tmp_path.glob("cb.*")) == []
+
+
+def test_the_appendix_speaks_the_report_language(tmp_path: Path) -> None:
+    from coder.formats.reports.codebook_doc import CodebookEntry, write_codebook
+
+    entry = CodebookEntry("privacy", "Privacy", 0, "Over gegevens delen.", notes=["n"], absorbed=["avg"])
+    nl, en = tmp_path / "nl.md", tmp_path / "en.md"
+    write_codebook("Codeboek", [entry], "md", nl, "nl")
+    write_codebook("Codebook", [entry], "md", en, "en")
+    dutch, english = nl.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
+    assert "**Definitie:**" in dutch and "**Coderingen:** niet gecodeerd" in dutch and "Samengevoegd" in dutch
+    assert "**Definition:**" in english and "not coded" in english and "Definitie" not in english

@@ -223,6 +223,7 @@ def test_report_language_majority_option_and_setting(final: Coder, tmp_path: Pat
     assert out.read_text(encoding="utf-8").startswith("# Citaten per thema")
     final("export", "quotes", "-o", str(out), "--lang", "en")
     assert out.read_text(encoding="utf-8").startswith("# Quotes per theme")
+    assert final("config", "report_language").stdout.startswith("nl (not set"), "the value in effect"
     assert final("config", "report_language", "en").exit_code == 0
     assert final("config", "report_language").stdout.strip() == "en"
     final("export", "quotes", "-o", str(out))

@@ -80,7 +80,7 @@ def summary_rows(report: dict[str, Any]) -> list[Row]:
     pooled["label"] = f"{o['label']} ({o['n_codes']} codes)"
     rows = [pooled]
     mean_row: Row = {
-        "label": f"mean of {mean['n_codes']} codes",
+        "label": f"mean of {mean['n_codes']} codes (direct)",
         **{k: mean[k] for k in mean if k != "n_codes"},
     }
     de_vries: Row = {"label": "pooled κ (de Vries 2008)", "cohen_kappa": o["de_vries_kappa"]}

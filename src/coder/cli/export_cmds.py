@@ -324,13 +324,13 @@ def config(ctx: click.Context, key: str | None, value: str | None, remove: bool,
         return
     if key is None:
         for name in SETTINGS:
-            click.echo(f"{name} = {store.get_setting(name) or ''}")
+            click.echo(f"{name} = {_in_effect(store, name)}")
         click.echo(f"leads = {', '.join(leads(store))}")
         return
     if key not in SETTINGS:
         raise CoderError(f"unknown setting {key!r}", f"settings: {', '.join(SETTINGS)}")
     if value is None:
-        click.echo(store.get_setting(key) or "")
+        click.echo(_in_effect(store, key))
         return
     if value not in SETTINGS[key]:
         raise CoderError(f"{key} cannot be {value!r}", f"use one of {', '.join(SETTINGS[key])}")
@@ -340,6 +340,14 @@ def config(ctx: click.Context, key: str | None, value: str | None, remove: bool,
     click.echo(f"{key} = {value}")
 
 
+def _in_effect(store: Store, key: str) -> str:
+    """A setting's value, or the one used while it is not set (and why)."""
+    value = store.get_setting(key)
+    if value or key != "report_language":
+        return value or ""
+    return f"{exports.report_language(store)} (not set: the transcripts' language)"
+
+
 @export.command("codebook")
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "docx", "html"]), help="Default: from -o's extension."
@@ -347,8 +355,9 @@ def config(ctx: click.Context, key: str | None, value: str | None, remove: bool,
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
+@_lang_option
 @click.pass_context
-def export_codebook_cmd(ctx: click.Context, fmt: str | None, output: Path) -> None:
+def export_codebook_cmd(ctx: click.Context, fmt: str | None, output: Path, lang: str | None) -> None:
     """Write the codebook appendix: tree, definitions, notes, example quotes, counts, merges.
 
     Example: coder export codebook --format docx -o appendix-codebook.docx
@@ -356,5 +365,5 @@ def export_codebook_cmd(ctx: click.Context, fmt: str | None, output: Path) -> No
     from coder.services.codebook_doc import FORMATS, export_codebook
 
     chosen = exports.format_from(output, fmt, FORMATS)
-    n = export_codebook(project(ctx).store, chosen, output)
+    n = export_codebook(project(ctx).store, chosen, output, lang)
     click.echo(f"Wrote {n} codes to {output}", err=True)

@@ -88,12 +88,17 @@ def _quote(text: str) -> str:
     return flat if len(flat) <= EXAMPLE_CHARS else flat[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def export_codebook(store: Store, fmt: str, out: Path) -> int:
-    """Write the codebook appendix as Markdown, Word or HTML; returns the number of codes."""
+def export_codebook(store: Store, fmt: str, out: Path, language: str | None = None) -> int:
+    """Write the codebook appendix as Markdown, Word or HTML; returns the number of codes.
+
+    Labels are in ``language``, else the project's report language (as quote exports).
+    """
+    from coder.services.exports import report_language
+
     if fmt not in FORMATS:
         raise CoderError(f"unsupported codebook format {fmt!r}", f"use one of {', '.join(FORMATS)}")
     entries = codebook_entries(store)
     if not entries:
         raise CoderError("the project has no codebook yet", "load one with `coder codebook load`")
-    write_codebook(store.codebook().name, entries, fmt, out)
+    write_codebook(store.codebook().name, entries, fmt, out, report_language(store, language))
     return len(entries)

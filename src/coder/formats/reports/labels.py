@@ -71,6 +71,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "chart_of": ("Staafdiagram van", "Bar chart of"),
     "via": ("via", "via"),
+    "codebook_codings": ("Coderingen", "Codings"),
+    "codebook_note": ("Notitie", "Note"),
+    "codebook_absorbed": ("Samengevoegd", "Absorbed"),
+    "not_coded": ("niet gecodeerd", "not coded"),
 }
 
 

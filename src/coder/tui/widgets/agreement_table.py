@@ -135,7 +135,7 @@ def overall_line(report: dict[str, Any]) -> Content:
         _interval(ci.get("krippendorff_alpha")),
         f" · κ {_num(o['cohen_kappa'])} · AC1 {_num(o['gwet_ac1'])}",
         f"\n{_pct(o['percent_agreement'])} agree · {_pct(o['neither_share'])} uncoded",
-        f" · mean of {mean['n_codes']} codes: α {_num(mean['krippendorff_alpha'])}",
+        f" · mean of the {mean['n_codes']} directly applied codes: α {_num(mean['krippendorff_alpha'])}",
         _interval(ci.get("mean_krippendorff_alpha")),
         f", κ {_num(mean['cohen_kappa'])} · pooled κ (de Vries 2008) {_num(o['de_vries_kappa'])}",
         _interval(ci.get("de_vries_kappa")),
