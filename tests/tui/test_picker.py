@@ -89,3 +89,16 @@ async def test_done_with_most_sentences_coded_does_not_ask(app: CoderApp, store:
         await pilot.press("d")
         await pilot.pause()
         assert app.screen is screen and reopen(store).is_done("T01", "anna")
+
+
+async def test_the_forms_message_is_on_screen_at_80_by_24(app: CoderApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_t01(pilot, "j", "n", *"Eigen kracht", "ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CodeForm)
+        message = form.query_one(".error", Label)
+        assert "already exists" in str(message.render())
+        box = form.query_one("#code-form")
+        # Inside the dialog's visible box, not below its bottom edge where it is clipped.
+        assert box.region.contains_region(message.region), (message.region, box.region)

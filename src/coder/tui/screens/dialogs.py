@@ -177,6 +177,8 @@ class CodeForm(Dialog["CodeDraft"]):
         with Vertical(classes="dialog", id="code-form") as box:
             box.border_title = Text(f"Edit code {self.code.name}" if self.code else "New code")
             box.border_subtitle = "ctrl+s save · esc cancel"
+            # The message comes first: in a 24-line terminal the form's end is below the fold.
+            yield Label("", classes="error", markup=False)
             yield Label("Name")
             yield Input(self.code.name if self.code else self.typed, id="code-name")
             if self.code is None:
@@ -189,7 +191,6 @@ class CodeForm(Dialog["CodeDraft"]):
             yield TextArea(self.code.description if self.code else "", id="code-definition")
             if self.code is None:
                 yield Checkbox("apply it to the selection", True, id="code-apply")
-            yield Label("", classes="error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+e only once a name that already exists was typed."""
