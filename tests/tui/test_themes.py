@@ -209,3 +209,18 @@ async def test_a_broken_link_is_a_warning_not_an_empty_screen(project: Store) ->
         status = text_of(app.themes, "#th-status")
         assert "⚠" in status and "'9_9'" in status
         assert quotes_shown(app.themes)
+
+
+async def test_a_writes_the_codebook_appendix_to_the_exports_folder(project: Store) -> None:
+    from docx import Document
+
+    app = ThemesApp(ThemesScreen(project, "final"))
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out = project.root / "exports" / "codebook-appendix.docx"
+        assert f"wrote the codebook appendix to {out}" in text_of(app.themes, "#th-status")
+    headings = [p.text for p in Document(str(out)).paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Generalistisch werken") for h in headings)

@@ -26,11 +26,13 @@ blind phase stays blind; standalone it offers every layer that has codings.
 | x | show or hide the preceding question |
 | c | next coder layer |
 | r | read the project again |
+| a | write the codebook appendix (Word) to the project's ``exports/`` folder |
 | esc, q | close the screen |
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -127,6 +129,7 @@ class ThemesScreen(Screen[None]):
         Binding("x", "toggle_context", "question"),
         Binding("c", "next_layer", "other layer"),
         Binding("r", "reload", "read again", show=False),
+        Binding("a", "appendix", "codebook appendix"),
     ]
 
     DEFAULT_CSS = """
@@ -220,8 +223,25 @@ class ThemesScreen(Screen[None]):
         finally:
             store.close()
 
+    @work(thread=True, exclusive=True, group="appendix", exit_on_error=False)
+    def _write_appendix(self) -> Path:
+        from coder.services.codebook_doc import export_codebook
+
+        store = open_project(self.store.root)  # this thread's own connection
+        try:
+            folder = store.root / "exports"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            out = folder / "codebook-appendix.docx"
+            export_codebook(store, "docx", out)
+            return out
+        finally:
+            store.close()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Show a loaded overview (if it is for the current layer) or report the failure."""
+        if event.worker.group == "appendix" and event.state == WorkerState.SUCCESS:
+            self._say(f"wrote the codebook appendix to {event.worker.result}")
+            return
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             text = (
@@ -278,6 +298,11 @@ class ThemesScreen(Screen[None]):
         if layers:
             at = layers.index(self.layer) if self.layer in layers else -1
             self.layer = layers[(at + 1) % len(layers)]
+
+    def action_appendix(self) -> None:
+        """The codebook appendix (tree, definitions, examples, counts, merges) as a Word file."""
+        self._say("writing the codebook appendix…")
+        self._write_appendix()
 
     def action_reload(self) -> None:
         """Read the quotes and survey figures again."""
