@@ -124,13 +124,13 @@ def aligned_table(report: dict[str, Any], width: int = 10_000) -> Table:
         table.add_column(name, no_wrap=True)
     for label, key in (("overall", "after"), ("themes (rolled up)", "themes")):
         before, after = report["overall"]["before"], report["overall"][key]
-        figures = (before["cohen_kappa"], after["cohen_kappa"])
-        figures += (before["krippendorff_alpha"], after["krippendorff_alpha"])
+        figures = [before["cohen_kappa"], after["cohen_kappa"]]
+        figures += [before["krippendorff_alpha"], after["krippendorff_alpha"]]
         table.add_row(Text(label, style="bold"), *([""] if any(targets) else []), *map(_num, figures))
     for row, code, target in zip(report["codes"], codes, targets, strict=True):
         before, after = row["before"] or {}, row["after"] or {}
-        figures = (before.get("cohen_kappa"), after.get("cohen_kappa"))
-        figures += (before.get("krippendorff_alpha"), after.get("krippendorff_alpha"))
+        figures = [before.get("cohen_kappa"), after.get("cohen_kappa")]
+        figures += [before.get("krippendorff_alpha"), after.get("krippendorff_alpha")]
         table.add_row(code, *([target] if any(targets) else []), *map(_num, figures))
     return table
 
