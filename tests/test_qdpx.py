@@ -84,7 +84,7 @@ def test_round_trip_keeps_texts_tree_coders_codings_and_memos(
     build_project(store, interviews, codebook_file)
     out = tmp_path / "study.qdpx"
     report = export_qdpx(store, out)
-    assert (report.transcripts, report.codings, report.memos) == (2, 5, 3)
+    assert (report.transcripts, report.codings, report.memos, report.coding_memos) == (2, 5, 3, 2)
 
     with zipfile.ZipFile(out) as zf:
         qde = zf.read("project.qde")
@@ -278,6 +278,18 @@ def test_cli_export_and_import(
     assert other("import-qdpx", str(out)).exit_code == 0
     unknown = coder("export", "qdpx", "-o", str(out), "--coders", "nobody")
     assert unknown.exit_code == 1 and "nobody" in unknown.stderr
+
+
+def test_cli_export_counts_the_memos_on_codings_it_writes(
+    tmp_path: Path, store: Store, interviews: list[Path], codebook_file: Path
+) -> None:
+    build_project(store, interviews, codebook_file)
+    out = tmp_path / "memos.qdpx"
+    result = Coder(store.root)("export", "qdpx", "-o", str(out))
+    assert result.exit_code == 0 and "3 memos, 2 memos on codings" in result.stdout
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert qde.count("memo van ") == 2, "both coding memos are in the file, as selection descriptions"
 
 
 def test_bare_qde_with_inline_text_cases_notes_and_shared_selections(tmp_path: Path, store: Store) -> None:

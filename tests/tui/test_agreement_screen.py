@@ -351,3 +351,17 @@ async def test_intervals_computed_in_a_worker_with_progress(project: Store) -> N
         overall = text_of(screen, "#ag-overall")
         assert "pooled decisions" in overall and "de Vries" in overall
         assert "fewer than 10 transcripts" in overall
+
+
+async def test_footer_keys_are_whole_at_80_columns(project: Store) -> None:
+    """At 80 columns the palette key covered `i 95%`: now every key shown is whole, i among them."""
+    from textual.widgets._footer import FooterKey
+
+    app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        keys = [k for k in app.screen.query(FooterKey) if k.display]
+        edge = next(k.region.x for k in keys if k.has_class("-command-palette"))
+        shown = {k.key: k.region for k in keys if not k.has_class("-command-palette")}
+        assert "i" in shown and all(r.right <= edge for r in shown.values()), shown

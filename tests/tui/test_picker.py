@@ -68,11 +68,35 @@ async def test_the_recent_codes_bar_numbers_what_1_to_9_apply(app: CoderApp, sto
         assert bar.region.height == 1 and bar.region.width == SIZE[0], "on screen, one full line"
 
 
+async def test_the_recent_codes_bar_shows_fewer_names_whole_rather_than_one_cut(
+    app: CoderApp, store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_t01(pilot)
+        bar = screen.query_one(RecentBar)
+        names = [
+            "Netwerkgericht werken",
+            "Eigen kracht",
+            "Regie en zelfstandigheid",
+            "Kwetsbaar of afhankelijk",
+        ]
+        bar.show_codes(names)
+        await pilot.pause()
+        shown = bar.text.plain
+        assert shown.startswith("1 Netwerkgericht werken  2 Eigen kracht  3 Regie en zelfstandigheid")
+        assert "4 " not in shown and "…" not in shown, "the fourth name would be cut, so it is left off"
+        assert bar.text.cell_len <= bar.content_size.width
+
+
 async def test_done_at_low_coverage_asks_first(app: CoderApp, store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_t01(pilot, "j", "c", *"eigen", "enter", "d")
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog) and "respondent sentences" in dialog.title_text
+        home_figure = f"{screen.coverage.covered}/{len(screen.coverage.counts)} in all"
+        assert home_figure in dialog.title_text, "the figure the home screen shows, labelled"
+        box = dialog.query_one("#choice-dialog")
+        assert len(dialog.title_text) <= box.region.width - 4, "the whole question fits on the border"
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.screen is screen and not reopen(store).is_done("T01", "anna")

@@ -468,3 +468,18 @@ async def test_the_merge_detail_follows_the_focused_table_so_it_describes_what_m
         assert code is not None
         detail = str(screen.query_one("#mg-detail", Static).render())
         assert "added by" in detail and code.name in detail, "Tab alone updates the detail"
+
+
+async def test_footer_keys_are_whole_at_80_columns(project: Store) -> None:
+    """At 80 columns the palette key covered `m not`: every key shown is whole, the decisions first."""
+    from textual.widgets._footer import FooterKey
+
+    app = ReviewApp(ReviewScreen(project, "lead"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        keys = [k for k in app.screen.query(FooterKey) if k.display]
+        edge = next(k.region.x for k in keys if k.has_class("-command-palette"))
+        shown = {k.key: k.region for k in keys if not k.has_class("-command-palette")}
+        assert {"q", "a", "b", "2", "n", "e", "m"} <= set(shown), shown
+        assert all(r.right <= edge for r in shown.values()), shown

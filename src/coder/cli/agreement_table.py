@@ -16,8 +16,11 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from coder.cli.labels import shorten_paths, shortest_width
+
 Row = dict[str, Any]
 LABEL_MIN = 16  # the code column wraps down to this width before columns are dropped
+LABEL_MAX = 32  # columns are dropped to give a code's own id up to this width
 DROP_ORDER = ("u-α 2004", "span J", "uncoded", "AC1", "both", "κ CI", "agree", "κ")
 """Columns dropped, first to last, when the table is wider than the terminal."""
 
@@ -106,12 +109,18 @@ def agreement_table(report: dict[str, Any], width: int, with_ci: bool) -> Table:
         names = [n for n in names if n not in ("span J", "u-α 2004")]
     rows = [*summary_rows(report), *({**r, "label": r["code"]} for r in report["codes"])]
     cells = {n: [COLUMNS[n](r) for r in rows] for n in names}
+    codes = [r["code"] for r in report["codes"]]
+    # Columns give way until each code's own id fits whole (up to LABEL_MAX), its path shortened from the left.
     label_width = min(LABEL_MIN, max((len(r["label"]) for r in rows), default=4))
+    label_width = min(max(label_width, shortest_width(codes)), LABEL_MAX)
     for drop in DROP_ORDER:
         if _width(names, cells, label_width) <= width:
             break
         if drop in names:
             names.remove(drop)
+    label_width = max(label_width, width - _width(names, cells, 0) - 3)
+    for row, shown in zip(rows[3:], shorten_paths(codes, label_width), strict=True):
+        row["label"] = shown
     title = f"Agreement {a} (A) × {b} (B) — {report['n_units']} {report['unit']}s in {len(report['transcripts'])} transcripts"
     table = Table(title=title)
     table.add_column("code", min_width=label_width, overflow="fold", ratio=1)

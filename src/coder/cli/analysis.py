@@ -206,7 +206,7 @@ def _aligned(store: Store, pair: tuple[str, str], unit: str, as_json: bool) -> N
     if as_json:
         print_json(report)
     else:
-        out_console.print(aligned_table(report))
+        out_console.print(aligned_table(report, out_console.width))
 
 
 @cli.command("disagreements")

@@ -52,7 +52,8 @@ def export_qdpx_cmd(
         return
     click.echo(
         f"Wrote {output}: {report.transcripts} transcripts, {report.codes} codes, "
-        f"{report.codings} codings by {', '.join(report.coders) or 'no coders'}, {report.memos} memos"
+        f"{report.codings} codings by {', '.join(report.coders) or 'no coders'}, {report.memos} memos, "
+        f"{report.coding_memos} memos on codings"
     )
 
 

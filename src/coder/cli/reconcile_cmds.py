@@ -15,6 +15,7 @@ from rich.text import Text
 
 from coder.cli import cli, out_console, print_json, project
 from coder.cli.common import ACTOR, JSON
+from coder.cli.labels import shorten_paths, shortest_width
 from coder.services import alignment
 from coder.services import reconcile as reconcile_service
 from coder.services.agreement import parse_coders
@@ -94,40 +95,54 @@ def reconcile_report(
     if as_json:
         print_json(report)
         return
-    out_console.print(aligned_table(report))
+    out_console.print(aligned_table(report, out_console.width))
 
 
 def _num(value: Any) -> str:
     return "—" if value is None else f"{round(value, 2) + 0.0:.2f}"
 
 
-def aligned_table(report: dict[str, Any]) -> Table:
-    """Before and after alignment side by side, overall first."""
+_FIGURES = 22 + 4 * 3 + 1
+"""Width of everything but the label columns: four figure columns (headings), padding, rules."""
+
+
+def aligned_table(report: dict[str, Any], width: int = 10_000) -> Table:
+    """Before and after alignment side by side, overall first; code paths shortened to fit ``width``.
+
+    The "aligned to" column is left out when no code was aligned, to leave its room to the codes.
+    """
     a, b = report["coders"]
-    table = Table(
-        "code", "aligned to", "κ before", "κ after", "α before", "α after", title=f"Agreement {a} × {b}"
-    )
+    table = Table(title=f"Agreement {a} × {b}")
+    targets = [r["aligned_to"] or "" for r in report["codes"]]
+    room = width - _FIGURES - (6 if any(targets) else 3)
+    codes, targets = _fitted_labels([r["code"] for r in report["codes"]], targets, room)
+    table.add_column("code", min_width=min(max(map(len, codes), default=4), room), overflow="fold")
+    if any(targets):
+        table.add_column("aligned to", overflow="fold")
+    # Two-line headings keep the figure columns narrow, leaving room for the code paths.
+    for name in ("κ\nbefore", "κ\nafter", "α\nbefore", "α\nafter"):
+        table.add_column(name, no_wrap=True)
     for label, key in (("overall", "after"), ("themes (rolled up)", "themes")):
         before, after = report["overall"]["before"], report["overall"][key]
-        table.add_row(
-            Text(label, style="bold"),
-            "",
-            _num(before["cohen_kappa"]),
-            _num(after["cohen_kappa"]),
-            _num(before["krippendorff_alpha"]),
-            _num(after["krippendorff_alpha"]),
-        )
-    for row in report["codes"]:
+        figures = [before["cohen_kappa"], after["cohen_kappa"]]
+        figures += [before["krippendorff_alpha"], after["krippendorff_alpha"]]
+        table.add_row(Text(label, style="bold"), *([""] if any(targets) else []), *map(_num, figures))
+    for row, code, target in zip(report["codes"], codes, targets, strict=True):
         before, after = row["before"] or {}, row["after"] or {}
-        table.add_row(
-            row["code"],
-            row["aligned_to"] or "",
-            _num(before.get("cohen_kappa")),
-            _num(after.get("cohen_kappa")),
-            _num(before.get("krippendorff_alpha")),
-            _num(after.get("krippendorff_alpha")),
-        )
+        figures = [before.get("cohen_kappa"), after.get("cohen_kappa")]
+        figures += [before.get("krippendorff_alpha"), after.get("krippendorff_alpha")]
+        table.add_row(code, *([target] if any(targets) else []), *map(_num, figures))
     return table
+
+
+def _fitted_labels(codes: list[str], targets: list[str], room: int) -> tuple[list[str], list[str]]:
+    """The code and aligned-to paths, shortened from the left to share ``room`` columns."""
+    if not any(targets):
+        return shorten_paths(codes, room), targets
+    target_width = max(len("aligned to"), min(max(map(len, targets)), room // 3))
+    target_width = max(target_width, shortest_width([t for t in targets if t]))
+    shown = shorten_paths(targets, target_width)
+    return shorten_paths(codes, room - target_width), [t and s for t, s in zip(targets, shown, strict=True)]
 
 
 # -- reviewing disagreements -----------------------------------------------------------

@@ -60,6 +60,8 @@ class ExportReport:
     coders: list[str] = field(default_factory=list)
     codings: int = 0
     memos: int = 0
+    coding_memos: int = 0
+    """Memos on codings, written as the selections' descriptions (not counted in ``memos``)."""
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -120,6 +122,7 @@ def export_qdpx(
         len(codings),
         len(notes),
     )
+    report.coding_memos = sum(bool(c.memo) for c in codings)
     report.coders = [c["name"] for c in layers]
     report.warnings.extend(_export_losses(codings, codebook, layers))
     return report

@@ -44,7 +44,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from coder.errors import CoderError
@@ -65,6 +65,7 @@ from coder.tui.widgets.agreement_table import (
     worst_first,
 )
 from coder.tui.widgets.code_labels import CodeLabels
+from coder.tui.widgets.footer import FittedFooter
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -99,10 +100,11 @@ class AgreementScreen(AgreementDrillDown):
         Binding("enter", "open_disagreement", "in context", key_display="⏎", priority=True),
         Binding("n", "step(1)", "next"),
         Binding("p", "step(-1)", "previous"),
-        Binding("u", "toggle_unit", "sentence / turn"),
-        Binding("l", "toggle_level", "code / theme"),
+        # Short words, so the footer keeps i (intervals) and P whole at 80 columns.
+        Binding("u", "toggle_unit", "unit", tooltip="count agreement per sentence or per turn"),
+        Binding("l", "toggle_level", "themes", tooltip="agreement per code or rolled up to themes"),
         Binding("c", "next_pair", "other coders"),
-        Binding("i", "intervals", "95% intervals"),
+        Binding("i", "intervals", "intervals", tooltip="95% intervals by resampling whole transcripts"),
         Binding("r", "refresh", "compute again", show=False),
         Binding(
             "P", "toggle_paths", "paths", tooltip="show each code's place in the tree (or its name only)"
@@ -176,7 +178,7 @@ class AgreementScreen(AgreementDrillDown):
                 with Horizontal(id="ag-sides"):
                     yield VerticalScroll(Static("", id="ag-a-body"), id="ag-side-a", classes="ag-side")
                     yield VerticalScroll(Static("", id="ag-b-body"), id="ag-side-b", classes="ag-side")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         if not self.pairs:

@@ -146,7 +146,10 @@ class CodingActions(AssistActions):
         if self.done or not total or coded / total >= LOW_COVERAGE:
             self._act(lambda: self.ctx.session.set_done(self.transcript_id, not self.done))
             return
-        question = f"Only {coded} of {total} respondent sentences ({coded / total:.0%}) are coded. Done?"
+        # The home screen counts every sentence (interviewer lines too); give both figures, labelled,
+        # short enough for the dialog's border at 80 columns.
+        everything = f"{self.coverage.covered}/{len(self.coverage.counts)} in all"
+        question = f"{coded}/{total} respondent sentences coded ({coded / total:.0%}); {everything}. Done?"
         choices = [("done", f"mark {self.transcript_id} done anyway"), ("back", "keep coding")]
         self.app.push_screen(
             ChoiceDialog(question, choices),

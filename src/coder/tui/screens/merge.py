@@ -36,7 +36,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -48,6 +48,7 @@ from coder.services.integrity import backup_before
 from coder.storage import Store
 from coder.tui.plain import as_text, plain_row
 from coder.tui.widgets.code_labels import CodeLabels
+from coder.tui.widgets.footer import FittedFooter
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class MergeScreen(Screen[None]):
         yield Static("Suggested merges, best first", classes="mg-heading", id="mg-suggestions-heading")
         yield DataTable(id="mg-suggestions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="mg-detail")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#mg-added", DataTable).add_columns(

@@ -43,7 +43,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from coder.analysis.reconcile import Piece, ReviewItem, Side
@@ -56,6 +56,7 @@ from coder.tui.screens.adjust import AdjustDialog
 from coder.tui.screens.dialogs import ChoiceDialog
 from coder.tui.screens.review_items import context_span, default_layer, empty_hint, first_open, shown_span
 from coder.tui.widgets.code_labels import CodeLabels
+from coder.tui.widgets.footer import FittedFooter
 from coder.tui.widgets.status import TitleBar
 
 if TYPE_CHECKING:
@@ -77,8 +78,9 @@ class ReviewScreen(Screen[None]):
         # First, so that a narrow footer never hides how to leave.
         Binding("escape", "leave", "back", show=False),
         Binding("q", "close", "close"),
-        Binding("a", "decide('a')", "accept A"),
-        Binding("b", "decide('b')", "accept B"),
+        # Short words, so that the decisions, adjust and note fit whole at 80 columns.
+        Binding("a", "decide('a')", "take A", tooltip="accept A's coding"),
+        Binding("b", "decide('b')", "take B", tooltip="accept B's coding"),
         Binding("2", "decide('both')", "both"),
         Binding("n", "decide('neither')", "neither"),
         Binding("e", "edit", "adjust"),
@@ -139,7 +141,7 @@ class ReviewScreen(Screen[None]):
             yield VerticalScroll(Static("", id="rv-a-body"), id="rv-side-a", classes="rv-side")
             yield VerticalScroll(Static("", id="rv-b-body"), id="rv-side-b", classes="rv-side")
         yield Input(placeholder="note for this decision (m)", id="rv-note")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rv-note", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -119,25 +120,36 @@ class RecentBar(Static):
     RecentBar { height: 1; padding: 0 1; background: $boost; }
     """
 
-    text: reactive[Text] = reactive(Text(""))
-    """The numbered names (repainted, never re-laid out)."""
+    names: reactive[tuple[str, ...]] = reactive(())
+    """The recent codes' names, most recent first (repainted, never re-laid out)."""
+
+    @property
+    def text(self) -> Text:
+        """The bar as it reads at the current width."""
+        return self.line(self.content_size.width or 10_000)
 
     def render(self) -> Text:
-        """The numbered recent codes, cut at the edge."""
+        """The numbered recent codes that fit whole."""
         return self.text
 
-    def show_codes(self, names: list[str]) -> None:
-        """Number the recent codes 1–9 (most recent first); none yet says how they come."""
-        if not names:
+    def line(self, width: int) -> Text:
+        """Number the recent codes 1–9; an entry that would be cut is left off, with those after it."""
+        if not self.names:
             text = Text("1–9 apply your recent codes — none yet", style="dim")
         else:
             text = Text("")
-            for i, name in enumerate(names, start=1):
+            for i, name in enumerate(self.names, start=1):
+                # Only the first entry may be shortened (with an ellipsis): key 1 must say something.
+                if i > 1 and text.cell_len + cell_len(f"{i} {name}") > width:
+                    break
                 text.append(f"{i}", style="bold reverse")
                 text.append(f" {name}  ")
         text.no_wrap, text.overflow = True, "ellipsis"
-        if text != self.text:
-            self.text = text
+        return text
+
+    def show_codes(self, names: list[str]) -> None:
+        """Show these recent codes (most recent first); none yet says how they come."""
+        self.names = tuple(names)
 
 
 class StatusLine(Static):
