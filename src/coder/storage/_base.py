@@ -52,6 +52,34 @@ def _dumps(value: Any) -> str:
     return _ENCODE(value)
 
 
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock when it opens; nested use is a savepoint.
+
+    A deferred ``BEGIN`` that reads first and writes later cannot wait for the
+    lock: SQLite answers "database is locked" at once, busy timeout or not.
+    ``BEGIN IMMEDIATE`` makes a second writer wait for the busy timeout instead.
+    """
+    if conn.in_transaction:
+        conn.execute("savepoint nested")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("rollback to savepoint nested")
+                conn.execute("release savepoint nested")
+            raise
+        conn.execute("release savepoint nested")
+        return
+    conn.execute("begin immediate")
+    try:
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
 class StoreBase:
     """The connection and folder of a project, its key-value settings and small SQL helpers.
 
@@ -76,30 +104,9 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """One unit of work: all of it is committed, or none of it.
-
-        ``BEGIN IMMEDIATE`` takes the write lock at once, so a second writer
-        waits for the busy timeout instead of failing on its first write; a
-        nested block is a savepoint.
-        """
-        if self.conn.in_transaction:
-            self.conn.execute("savepoint nested")
-            try:
-                yield self
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("rollback to savepoint nested")
-                    self.conn.execute("release savepoint nested")
-                raise
-            self.conn.execute("release savepoint nested")
-            return
-        self.conn.execute("begin immediate")
-        try:
+        """One unit of work: all of it is committed, or none of it (see ``immediate_transaction``)."""
+        with immediate_transaction(self.conn):
             yield self
-        except BaseException:
-            self.conn.rollback()
-            raise
-        self.conn.commit()
 
     def _write(self, sql: str, args: Sequence[Any]) -> sqlite3.Cursor:
         """Run one change, in the caller's transaction or (outside one) committed on its own."""

@@ -15,27 +15,7 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
-
-@contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """A write transaction that takes the lock when it opens; nested use becomes a savepoint."""
-    if db.conn.in_transaction:
-        with Database.atomic(db):
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    try:
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
+from coder.storage._base import immediate_transaction
 
 
 class LockingDatabase(Database):
@@ -44,5 +24,5 @@ class LockingDatabase(Database):
     @contextmanager
     def atomic(self) -> Iterator[Database]:
         """A write transaction (a savepoint when one is already open)."""
-        with write_transaction(self):
+        with immediate_transaction(self.conn):
             yield self
