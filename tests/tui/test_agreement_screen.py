@@ -365,3 +365,33 @@ async def test_footer_keys_are_whole_at_80_columns(project: Store) -> None:
         edge = next(k.region.x for k in keys if k.has_class("-command-palette"))
         shown = {k.key: k.region for k in keys if not k.has_class("-command-palette")}
         assert "i" in shown and all(r.right <= edge for r in shown.values()), shown
+
+
+@pytest.mark.parametrize("width", [90, 160])
+async def test_the_alpha_bar_is_whole_or_left_out(project: Store, width: int) -> None:
+    """With intervals the table widens; a bar cut at the edge would make .66 and 1.00 look alike."""
+    app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        codes = app.agreement.query_one("#ag-codes", DataTable)
+        labels = [getattr(c.label, "plain", str(c.label)) for c in codes.columns.values()]
+        assert "α 95% CI" in labels
+        used = sum(c.get_render_width(codes) for c in codes.columns.values())
+        if width == 160:
+            assert labels[-1] == "α bar", "room enough: the bar stays"
+        assert "α bar" not in labels or used <= codes.size.width, (used, codes.size.width)
+
+
+async def test_the_interval_column_is_on_screen_at_80_columns(project: Store) -> None:
+    app = AgreementApp(AgreementScreen(project, ("anna", "bram")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        codes = app.agreement.query_one("#ag-codes", DataTable)
+        labels = [getattr(c.label, "plain", str(c.label)) for c in codes.columns.values()]
+        assert labels[:1] == ["code"] and "α" in labels and "α 95% CI" in labels
+        used = sum(c.get_render_width(codes) for c in codes.columns.values())
+        assert used <= codes.size.width, (labels, used, codes.size.width)

@@ -297,7 +297,7 @@ async def test_merge_screen_merges_the_best_suggestion_with_one_key(project: Sto
         assert "compound" in top[3]
         assert {top[1].split(" (")[0], top[2].split(" (")[0]} == {best.source.name, best.target.name}
         added = cells(screen.query_one("#mg-added", DataTable), 0)
-        assert "/" not in added[0] + added[1], "names and their place in the tree, not id paths"
+        assert "/" not in added[0] + added[3], "names and their place in the tree, not id paths"
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("enter")  # the merge asks first
@@ -483,3 +483,21 @@ async def test_footer_keys_are_whole_at_80_columns(project: Store) -> None:
         shown = {k.key: k.region for k in keys if not k.has_class("-command-palette")}
         assert {"q", "a", "b", "2", "n", "e", "m"} <= set(shown), shown
         assert all(r.right <= edge for r in shown.values()), shown
+
+
+async def test_who_added_a_code_and_its_codings_are_on_screen_at_80_columns(project: Store) -> None:
+    from coder.services.alignment import added_codes
+    from coder.services.codebook import edit_code
+
+    for row in added_codes(project):  # names as long as researchers write them
+        edit_code(project, row["code"], "lead", name=f"{row['name']} in de wijkteams")
+    app = HostApp(MergeScreen(project, "lead"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await focus_added_codes(app, pilot)
+        table = app.hosted.query_one("#mg-added", DataTable)
+        right = 0
+        for column in table.columns.values():
+            right += column.get_render_width(table)
+            if str(column.label) == "codings":
+                break
+        assert right <= table.size.width, (right, table.size.width)

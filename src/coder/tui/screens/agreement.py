@@ -377,7 +377,9 @@ class AgreementScreen(AgreementDrillDown):
         colours = self.app.get_css_variables()
         with_ci = "bootstrap" in report
         cells = [code_cells(self._named(row), colours, with_ci) for row in self.rows]
-        fill_table(table, code_columns(with_ci), cells, [row["code_id"] for row in self.rows])
+        # The table's own width once laid out, else the screen's (a vertical scrollbar takes 2).
+        available = (table.size.width or self.size.width) - 2
+        fill_table(table, code_columns(with_ci), cells, [row["code_id"] for row in self.rows], available)
         detail = (
             code_detail(self._named(self.rows[0]))
             if self.rows

@@ -160,8 +160,10 @@ class MergeScreen(Screen[None]):
         yield FittedFooter()
 
     def on_mount(self) -> None:
+        # Who added it and how much it is used come before the long place and definition,
+        # so they are on screen without scrolling sideways at 80 columns.
         self.query_one("#mg-added", DataTable).add_columns(
-            "code", "place in the tree", "added by", "codings", "definition"
+            "code", "added by", "codings", "place in the tree", "definition"
         )
         self.query_one("#mg-suggestions", DataTable).add_columns("score", "merge", "into", "why")
         self._load()
@@ -180,9 +182,9 @@ class MergeScreen(Screen[None]):
             table.add_row(
                 *plain_row(
                     row["name"],
-                    labels(row["code"]),
                     row["created_by"] or "",
                     counts,
+                    labels(row["code"]),
                     _trim(row["description"], 50),
                 )
             )

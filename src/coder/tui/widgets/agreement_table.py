@@ -98,20 +98,39 @@ def coder_pairs(candidates: list[str], me: str | None = None) -> list[tuple[str,
     return sorted(pairs, key=lambda pair: me not in pair)
 
 
+GIVES_WAY = ("α bar", "span J", "uncoded", "AC1", "both", "agree")
+"""Code-table columns left out, in this order, when the table is wider than its screen."""
+
+
 def fill_table(
-    table: DataTable[Any], labels: Sequence[str], rows: list[list[Text]], keys: Sequence[str] = ()
+    table: DataTable[Any],
+    labels: Sequence[str],
+    rows: list[list[Text]],
+    keys: Sequence[str] = (),
+    available: int | None = None,
 ) -> None:
     """Replace a table's columns and rows, each column as wide as its widest cell.
 
     Fixed widths lay the table out at once; auto widths would wait for the
     table's next idle, and a screenshot taken before it shows cut columns.
+    With ``available`` (the table's width in cells), the columns in
+    ``GIVES_WAY`` are left out one by one until the rest fits: the code, its
+    counts, κ, α and α's interval stay on screen, and a bar is never cut at
+    the edge (a cut bar makes .66 and 1.00 look alike).
     """
+    keep = list(range(len(labels)))
+    widths = [max([len(label), *(r[i].cell_len for r in rows)]) for i, label in enumerate(labels)]
+    padding = 2 * table.cell_padding
+    for label in GIVES_WAY if available else ():
+        if sum(widths[i] + padding for i in keep) <= (available or 0):
+            break
+        keep = [i for i in keep if labels[i] != label]
     table.clear(columns=True)
-    for i, label in enumerate(labels):
-        width = max([len(label), *(r[i].cell_len for r in rows)])
-        table.add_column(Text(label, justify=(rows[0][i].justify if rows else None) or "left"), width=width)
-    for i, cells in enumerate(rows):
-        table.add_row(*cells, key=keys[i] if keys else None)
+    for i in keep:
+        justify = (rows[0][i].justify if rows else None) or "left"
+        table.add_column(Text(labels[i], justify=justify), width=widths[i])
+    for n, cells in enumerate(rows):
+        table.add_row(*(cells[i] for i in keep), key=keys[n] if keys else None)
 
 
 def _num(value: float | None, digits: int = 2) -> str:
