@@ -83,7 +83,7 @@ def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
     cols = ", ".join(f'"{c}"' for c in spec.columns)
     order = ", ".join(f'"{c}"' for c in spec.key) + (", id" if table == "audit" else "")
     rows = []
-    for values in store.db.execute(f"select {cols} from {table} order by {order}"):
+    for values in store.conn.execute(f"select {cols} from {table} order by {order}"):
         row = dict(zip(spec.columns, values, strict=True))
         for col in spec.json:
             row[col] = _loads(row[col], None)
@@ -101,7 +101,7 @@ def insert_rows(store: Store, table: str, rows: Sequence[dict[str, Any]]) -> Non
     spec = RECORD_TABLES[table]
     cols = ", ".join(f'"{c}"' for c in spec.columns)
     marks = ", ".join("?" * len(spec.columns))
-    store.db.conn.executemany(
+    store.conn.executemany(
         f"insert into {table} ({cols}) values ({marks})",
         ([_encode(spec, row, c) for c in spec.columns] for row in rows),
     )
@@ -112,7 +112,7 @@ def replace_rows(store: Store, table: str, rows: Sequence[dict[str, Any]]) -> No
     spec = RECORD_TABLES[table]
     sets = ", ".join(f'"{c}" = ?' for c in spec.columns)
     where = " and ".join(f'"{c}" is ?' for c in spec.key)
-    store.db.conn.executemany(
+    store.conn.executemany(
         f"update {table} set {sets} where {where}",
         ([_encode(spec, row, c) for c in (*spec.columns, *spec.key)] for row in rows),
     )
@@ -125,13 +125,13 @@ def _encode(spec: RecordTable, row: dict[str, Any], col: str) -> Any:
 
 def delete_codings_by_guid(store: Store, guids: Iterable[str]) -> int:
     """Remove codings by GUID (those the other side deleted); returns how many."""
-    cur = store.db.conn.executemany("delete from codings where guid = ?", ([g] for g in guids))
+    cur = store.conn.executemany("delete from codings where guid = ?", ([g] for g in guids))
     return cur.rowcount
 
 
 def update_codings_by_guid(store: Store, updates: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """Set span, code, memo, key-quote and flag of codings found by GUID."""
-    store.db.conn.executemany(
+    store.conn.executemany(
         "update codings set start = ?, end = ?, code_id = ?, memo = ?, key_quote = ?, flagged = ? "
         "where guid = ?",
         (
@@ -143,7 +143,7 @@ def update_codings_by_guid(store: Store, updates: Sequence[tuple[str, dict[str, 
 
 def insert_memos(store: Store, memos: Iterable[dict[str, Any]]) -> None:
     """Insert memos with their GUID and time kept (a snapshot rebuild)."""
-    store.db.conn.executemany(
+    store.conn.executemany(
         "insert into memos (guid, coder, target_kind, target_id, text, updated_at) values (?, ?, ?, ?, ?, ?)",
         (
             (m["guid"], m["coder"], m["target_kind"], m["target_id"], m["text"], m["updated_at"])
@@ -154,12 +154,12 @@ def insert_memos(store: Store, memos: Iterable[dict[str, Any]]) -> None:
 
 def update_memo_texts(store: Store, texts: Iterable[tuple[int, str]]) -> None:
     """Set the text of memos by row id (a merge joined two versions)."""
-    store.db.conn.executemany("update memos set text = ? where id = ?", ((t, i) for i, t in texts))
+    store.conn.executemany("update memos set text = ? where id = ?", ((t, i) for i, t in texts))
 
 
 def insert_codes(store: Store, rows: Sequence[dict[str, Any]]) -> None:
     """Insert codes (parents listed before children) keeping their position."""
-    store.db.conn.executemany(
+    store.conn.executemany(
         "insert into codes (id, guid, parent_id, name, description, color, keywords, links, origin, "
         "created_by, position, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -176,6 +176,6 @@ def insert_codes(store: Store, rows: Sequence[dict[str, Any]]) -> None:
 def study_counts(store: Store) -> dict[str, int]:
     """How many transcripts, codes and codings the project holds (an empty project has none)."""
     return {
-        t: int(store.db.execute(f"select count(*) from {t}").fetchone()[0])
+        t: int(store.conn.execute(f"select count(*) from {t}").fetchone()[0])
         for t in ("transcripts", "codes", "codings")
     }

@@ -76,7 +76,7 @@ class TranscriptQueries(StoreBase):
 
     def transcript_versions(self) -> dict[str, int]:
         """Text version by transcript id (a re-import with new text raises it)."""
-        return {r[0]: r[1] or 1 for r in self.db.execute("select id, version from transcripts")}
+        return {r[0]: r[1] or 1 for r in self.conn.execute("select id, version from transcripts")}
 
     def add_transcript(self, transcript: Transcript, segments: Sequence[Segment]) -> None:
         """Insert a new transcript and its segments."""
