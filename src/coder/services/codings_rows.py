@@ -208,32 +208,28 @@ class _Validator:
         return parent or ref
 
 
-def _merged_memo(kept: str, extra: str) -> str:
-    """Two memos of one coding as one: nothing a coder wrote is dropped, nothing doubled."""
-    if not extra or extra in kept:
-        return kept
-    return f"{kept}\n\n{extra}" if kept else extra
-
-
 def _without_duplicates(
     valid: list[dict[str, Any]], stored: dict[Key, tuple[int, str]]
 ) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     """New rows, and (id, memo) of stored codings whose memo a skipped duplicate row adds to.
 
     A row identical to a stored coding or an earlier row (same transcript, span
-    and code) is not inserted again; a memo it carries joins the kept coding's.
+    and code) is not inserted again; a memo it carries joins the kept coding's
+    (the rule merges use: nothing dropped, nothing doubled).
     """
+    from coder.services.merge_rules import join_memos  # lxml comes with it: import time only
+
     fresh: dict[Key, dict[str, Any]] = {}
     memos: dict[int, str] = {}
     for r in valid:
         key = (r["transcript_id"], r["start"], r["end"], r["code_id"])
         if key in stored:
             cid, memo = stored[key]
-            merged = _merged_memo(memos.get(cid, memo), r["memo"])
+            merged = join_memos(memos.get(cid, memo), r["memo"])
             if merged != memo:
                 memos[cid] = merged
         elif key in fresh:
-            fresh[key]["memo"] = _merged_memo(fresh[key]["memo"], r["memo"])
+            fresh[key]["memo"] = join_memos(fresh[key]["memo"], r["memo"])
         else:
             fresh[key] = r
     return list(fresh.values()), list(memos.items())
