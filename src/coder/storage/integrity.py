@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from coder.formats.outfile import atomic_output
 from coder.storage._base import StoreBase
 
 PRIVATE_FILE = 0o600
@@ -129,14 +130,13 @@ class IntegrityQueries(StoreBase):
     def backup_to(self, dest: Path) -> None:
         """A consistent copy of the database at ``dest`` (0600), via SQLite's online backup.
 
-        The copy is written to a temporary file beside ``dest`` and renamed,
-        so ``dest`` is either the old file or a complete new one. Copying all
+        The copy is written like every output (``atomic_output``: a temporary
+        file beside ``dest``, 0600, renamed), so ``dest`` is either the old
+        file or a complete new one. Copying all
         pages in one step reads one snapshot; other connections may keep
         writing meanwhile (WAL readers do not block writers).
         """
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        create_private_file(tmp)
-        try:
+        with atomic_output(dest) as tmp:
             target = sqlite3.connect(str(tmp))
             try:
                 self.conn.backup(target)
@@ -144,7 +144,3 @@ class IntegrityQueries(StoreBase):
                 target.execute("PRAGMA journal_mode = DELETE")
             finally:
                 target.close()
-            os.replace(tmp, dest)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
