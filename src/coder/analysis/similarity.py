@@ -70,14 +70,27 @@ class PassageIndex:
     def overlapping(
         self, spans: Iterable[tuple[str, int, int]], kind: str | None = None
     ) -> np.ndarray[Any, Any]:
-        """Boolean mask of the passages (of ``kind``, or any) sharing a character with any span."""
+        """Boolean mask of the passages (of ``kind``, or any) sharing a character with any span.
+
+        All spans at once (thousands, e.g. every interviewer turn): each
+        transcript's offsets are shifted into a range of their own, the spans
+        sorted by start with a running maximum of their ends, and a passage
+        overlaps when the last span starting before its end reaches past its start.
+        """
         import numpy as np
 
         number = {t: i for i, t in enumerate(self.transcripts)}
+        known = [(number[t], s, e) for t, s, e in spans if t in number]
         mask = np.zeros(self.size, dtype=bool)
-        for tid, start, end in spans:
-            if tid in number:
-                mask |= (self.tid == number[tid]) & (self.start < end) & (self.end > start)
+        if known:
+            shift = np.int64(1) << np.int64(40)  # beyond any transcript's length
+            tids, starts, ends = (np.array(col, dtype=np.int64) for col in zip(*known, strict=True))
+            order = np.argsort(tids * shift + starts, kind="stable")
+            span_start = (tids * shift + starts)[order]
+            reach = np.maximum.accumulate((tids * shift + ends)[order])
+            row_base = self.tid.astype(np.int64) * shift
+            last = np.searchsorted(span_start, row_base + self.end, side="left") - 1
+            mask = (last >= 0) & (reach[np.maximum(last, 0)] > row_base + self.start)
         return mask & (self.kind == KINDS.index(kind)) if kind is not None else mask
 
 
